@@ -1,0 +1,45 @@
+# Newsroom: `make run` serves the demo site, `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format messages clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Tests never need a real secret; production settings are tested explicitly.
+test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the French and Russian catalogues after changing UI strings, then compile them.
+messages: export DJANGO_DEBUG ?= 1
+messages: install
+	$(BIN)/python manage.py makemessages --locale fr --locale ru --ignore "$(VENV)/*" --ignore "bench/*"
+	$(BIN)/python manage.py compilemessages --ignore "$(VENV)/*"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
