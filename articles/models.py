@@ -1,0 +1,390 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from articles.sanitize import clean_html
+from newsroom.slugs import unique_slug
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def active_language(language=None):
+    """The language to serve: `language` if given, else the active one, else the default."""
+    code = language or translation.get_language() or settings.LANGUAGE_CODE
+    code = code.split("-")[0]
+    if code not in language_codes():
+        raise ValueError(f"{code!r} is not one of the configured LANGUAGES")
+    return code
+
+
+def unique_slug_per_language(model_name):
+    return [
+        models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
+        for code in language_codes()
+    ]
+
+
+class TranslatedSlugMixin:
+    """Fills each language's empty slug from that language's name (or the English one)."""
+
+    slug_source = "name"
+
+    def fill_slugs(self):
+        for code in language_codes():
+            if getattr(self, f"slug_{code}"):
+                continue
+            text = getattr(self, f"{self.slug_source}_{code}") or getattr(
+                self, f"{self.slug_source}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+            )
+            if text:
+                others = type(self).objects.exclude(pk=self.pk)
+                setattr(self, f"slug_{code}", unique_slug(others, f"slug_{code}", text))
+
+    def slug_in(self, language=None):
+        return getattr(self, f"slug_{active_language(language)}")
+
+
+class Section(TranslatedSlugMixin, models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    # NULL, not "", when a language has no slug: the unique constraints ignore NULLs.
+    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the site's navigation, smallest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = unique_slug_per_language("section")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_slugs()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug_in()})
+
+
+class Topic(TranslatedSlugMixin, models.Model):
+    """A region or a theme. Topics nest: Asia > Transcaucasia."""
+
+    name = models.CharField(_("name"), max_length=80)
+    # NULL, not "", when a language has no slug: the unique constraints ignore NULLs.
+    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = unique_slug_per_language("topic")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_slugs()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug_in()})
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A topic cannot be nested inside itself.")})
+            ancestor = ancestor.parent
+
+    def descendant_ids(self):
+        """Ids of this topic and every topic below it, in one query."""
+        children = {}
+        for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, queue = [], [self.pk]
+        while queue:
+            pk = queue.pop()
+            found.append(pk)
+            queue.extend(children.get(pk, []))
+        return found
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, language=None):
+        """Articles a reader may see now in `language` (the active language by default).
+
+        Published, publication time passed, and that language's translation released.
+        Every public page, feed, sitemap, search and related list starts here.
+        """
+        code = active_language(language)
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            **{f"ready_{code}": True},
+        )
+
+    def for_listing(self):
+        """What a list of teasers shows: no bodies, section and byline in two queries."""
+        return (
+            self.select_related("section")
+            .prefetch_related(
+                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            )
+            .defer("body", *[f"body_{code}" for code in language_codes()])
+            .order_by("-published_at", "-pk")
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    slug = models.SlugField(  # noqa: DJ001 (NULL where untranslated, for the unique constraints)
+        _("slug"),
+        max_length=200,
+        null=True,
+        blank=True,
+        help_text=_("The article's address in this language; filled in from the title."),
+    )
+    standfirst = models.TextField(
+        _("standfirst"),
+        blank=True,
+        help_text=_("The one- or two-sentence summary under the title."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Paragraphs with subheadings (h2, h3), lists, quotes and links."),
+    )
+    seo_title = models.CharField(
+        _("SEO title"), max_length=70, blank=True, help_text=_("Defaults to the title.")
+    )
+    seo_description = models.CharField(
+        _("SEO description"),
+        max_length=160,
+        blank=True,
+        help_text=_("Shown by search engines; defaults to the standfirst."),
+    )
+    image_alt = models.CharField(
+        _("image alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_credit = models.CharField(_("image credit"), max_length=150, blank=True)
+    ready = models.BooleanField(
+        _("translation ready"),
+        default=False,
+        help_text=_(
+            "Release this language to readers once the article is published. "
+            "Needs a title and a body."
+        ),
+    )
+
+    original_language = models.CharField(
+        _("original language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    lead_image = models.ImageField(
+        _("lead image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        "authors.Author",
+        verbose_name=_("authors"),
+        through="ArticleAuthor",
+        related_name="articles",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the article. Empty means now, on publish."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = unique_slug_per_language("article")
+        indexes = [models.Index(fields=["status", "published_at"], name="article_status_pub")]
+
+    def __str__(self):
+        return self.title_in(self.original_language) or self.title or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        for code in language_codes():
+            setattr(self, f"body_{code}", clean_html(getattr(self, f"body_{code}")))
+            title = getattr(self, f"title_{code}")
+            if not (title and getattr(self, f"body_{code}")):
+                setattr(self, f"ready_{code}", False)
+            if title and not getattr(self, f"slug_{code}"):
+                others = Article.objects.exclude(pk=self.pk)
+                setattr(self, f"slug_{code}", unique_slug(others, f"slug_{code}", title))
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self, language=None):
+        code = active_language(language)
+        with translation.override(code):
+            return reverse("articles:detail", kwargs={"slug": getattr(self, f"slug_{code}")})
+
+    def title_in(self, language):
+        return getattr(self, f"title_{language}")
+
+    def clean(self):
+        errors = {}
+        for code in language_codes():
+            missing = not (getattr(self, f"title_{code}") and getattr(self, f"body_{code}"))
+            if getattr(self, f"ready_{code}") and missing:
+                errors[f"ready_{code}"] = _("A translation needs a title and a body to be ready.")
+        original = self.original_language
+        if self.status == self.Status.PUBLISHED and not getattr(self, f"ready_{original}", False):
+            errors[f"ready_{original}"] = _(
+                "The original language must be ready before the article is published."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_live(self, language=None):
+        """The single-object twin of `Article.objects.live()`."""
+        code = active_language(language)
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+            and bool(getattr(self, f"ready_{code}"))
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def released_languages(self):
+        return [code for code in language_codes() if self.is_live(code)]
+
+    @property
+    def byline(self):
+        """Authors in byline order (uses the `bylines` prefetch of `for_listing()`)."""
+        return [credit.author for credit in self.bylines.all()]
+
+    def more_on_this_topic(self, language=None, limit=5):
+        """Curated related articles first, then the latest sharing a topic; all live."""
+        code = active_language(language)
+        candidates = (
+            Article.objects.live(code)
+            .exclude(pk=self.pk)
+            .select_related("section")
+            .defer("body", *[f"body_{lang}" for lang in language_codes()])
+        )
+        curated = list(
+            candidates.filter(linked_from__source=self).order_by("linked_from__position")[:limit]
+        )
+        if len(curated) >= limit:
+            return curated
+        same_topics = (
+            candidates.filter(topics__in=Topic.objects.filter(articles=self))
+            .exclude(pk__in=[article.pk for article in curated])
+            .distinct()
+            .order_by("-published_at", "-pk")[: limit - len(curated)]
+        )
+        return curated + list(same_topics)
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        "authors.Author",
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("byline")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class RelatedArticle(models.Model):
+    """A curated "More on this topic" link, in order."""
+
+    source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    target = models.ForeignKey(
+        Article,
+        verbose_name=_("related article"),
+        on_delete=models.CASCADE,
+        related_name="linked_from",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("related article")
+        verbose_name_plural = _("related articles")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="related_unique_target"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="related_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.target)

@@ -1,0 +1,34 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from articles.models import Article, Section, Topic
+
+
+@register(Section)
+class SectionTranslationOptions(TranslationOptions):
+    fields = ("name", "slug", "description")
+    empty_values = {"slug": None}
+
+
+@register(Topic)
+class TopicTranslationOptions(TranslationOptions):
+    fields = ("name", "slug", "description")
+    empty_values = {"slug": None}
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = (
+        "title",
+        "slug",
+        "standfirst",
+        "body",
+        "seo_title",
+        "seo_description",
+        "image_alt",
+        "image_caption",
+        "image_credit",
+        "ready",
+    )
+    empty_values = {"slug": None}
+    # An article is public only in the languages it is translated into: never fall back.
+    fallback_languages = {"default": ()}

@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.sanitize import clean_html
+from newsroom.slugs import unique_slug
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_live_articles(self, language=None):
+        """Authors who sign at least one article a reader may see now in `language`."""
+        from articles.models import Article
+
+        live_ids = Article.objects.live(language).values("pk")
+        return self.filter(articles__in=live_ids).distinct()
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=140,
+        unique=True,
+        blank=True,
+        help_text=_("Used in the author's page address; filled in from the name if left empty."),
+    )
+    role = models.CharField(
+        _("role"), max_length=160, blank=True, help_text=_("For example “Energy correspondent”.")
+    )
+    short_bio = models.TextField(
+        _("short bio"), blank=True, help_text=_("One or two sentences shown under articles.")
+    )
+    long_bio = models.TextField(
+        _("long bio"), blank=True, help_text=_("Shown on the author page.")
+    )
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="authors/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    website = models.URLField(_("website"), blank=True)
+    mastodon = models.URLField(_("Mastodon"), blank=True)
+    bluesky = models.URLField(_("Bluesky"), blank=True)
+    x = models.URLField(_("X (Twitter)"), blank=True)
+    linkedin = models.URLField(_("LinkedIn"), blank=True)
+    email = models.EmailField(
+        _("email"), blank=True, help_text=_("Private: for the desk only, never shown to readers.")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Author.objects.exclude(pk=self.pk),
+                "slug",
+                self.name_en or self.name,
+                140,
+                "author",
+            )
+        for code, _name in settings.LANGUAGES:
+            field = f"long_bio_{code}"
+            setattr(self, field, clean_html(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def public_links(self):
+        """(label, url) pairs for the reader; the email is deliberately absent."""
+        labels = [
+            ("website", _("Website")),
+            ("mastodon", "Mastodon"),
+            ("bluesky", "Bluesky"),
+            ("x", "X"),
+            ("linkedin", "LinkedIn"),
+        ]
+        return [(label, getattr(self, field)) for field, label in labels if getattr(self, field)]
