@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from articles.admin import translated
+from authors.models import Author
+
+
+@admin.register(Author)
+class AuthorAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "role", "slug", "user"]
+    list_select_related = ["user"]
+    search_fields = translated("name", "role")
+    autocomplete_fields = ["user"]
+    prepopulated_fields = {"slug": ("name_en",)}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "role", "short_bio", "long_bio", "photo"]}),
+        (_("Public links"), {"fields": ["website", "mastodon", "bluesky", "x", "linkedin"]}),
+        (_("Private"), {"fields": ["email", "user"]}),
+    ]
