@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from articles.models import Article, Section, Topic, active_language
+from newsroom.languages import language_links
+
+HOME_LATEST = 7
+HOME_PER_SECTION = 4
+
+
+class LiveArticleListMixin:
+    """A paginated list of live teasers; a bad page number is a 404 (ListView's rule)."""
+
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    context_object_name = "articles"
+
+    def live_articles(self):
+        return Article.objects.live().for_listing()
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = list(Article.objects.live().for_listing()[:HOME_LATEST])
+        ranked = (
+            Article.objects.live()
+            .for_listing()
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(rank__lte=HOME_PER_SECTION)
+        )
+        by_section = {}
+        for article in ranked:
+            by_section.setdefault(article.section, []).append(article)
+        sections = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].pk))
+        return super().get_context_data(
+            lead_story=latest[0] if latest else None,
+            latest=latest[1:],
+            sections=sections,
+            **kwargs,
+        )
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_object(self, queryset=None):
+        code = active_language()
+        articles = (
+            Article.objects.live(code)
+            .select_related("section")
+            .prefetch_related("bylines__author", "topics")
+        )
+        return get_object_or_404(articles, **{f"slug_{code}": self.kwargs["slug"]})
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            more_on_this_topic=article.more_on_this_topic(),
+            language_links=language_links(
+                lambda code: article.get_absolute_url(code) if article.is_live(code) else None
+            ),
+            **kwargs,
+        )
+
+
+class SectionView(LiveArticleListMixin, ListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        code = active_language()
+        self.section = get_object_or_404(Section, **{f"slug_{code}": self.kwargs["slug"]})
+        return self.live_articles().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            section=self.section,
+            language_links=language_links(lambda code: self.section.get_absolute_url()),
+            **kwargs,
+        )
+
+
+class TopicView(LiveArticleListMixin, ListView):
+    """A topic's articles, including those of the topics nested below it."""
+
+    template_name = "articles/topic_detail.html"
+
+    def get_queryset(self):
+        code = active_language()
+        self.topic = get_object_or_404(
+            Topic.objects.select_related("parent"), **{f"slug_{code}": self.kwargs["slug"]}
+        )
+        tagged = Article.objects.filter(topics__in=self.topic.descendant_ids()).values("pk")
+        return self.live_articles().filter(pk__in=tagged)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            topic=self.topic,
+            language_links=language_links(lambda code: self.topic.get_absolute_url()),
+            **kwargs,
+        )

@@ -1,0 +1,42 @@
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from articles.models import Article, language_codes
+from articles.views import LiveArticleListMixin
+from authors.models import Author
+from newsroom.languages import language_links
+
+
+class AuthorListView(ListView):
+    """Contributors: authors with at least one article live in the reader's language."""
+
+    template_name = "authors/author_list.html"
+    context_object_name = "authors"
+
+    def get_queryset(self):
+        return Author.objects.with_live_articles().order_by("name")
+
+
+class AuthorDetailView(LiveArticleListMixin, ListView):
+    template_name = "authors/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return self.live_articles().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        if not context["paginator"].count:
+            raise Http404("This author has no article in this language.")
+        live_counts = Article.objects.filter(authors=self.author).aggregate(
+            **{
+                code: Count("pk", filter=Q(pk__in=Article.objects.live(code).values("pk")))
+                for code in language_codes()
+            }
+        )
+        context["language_links"] = language_links(
+            lambda code: self.author.get_absolute_url() if live_counts[code] else None
+        )
+        return context

@@ -1,0 +1,36 @@
+"""The EN | FR | RU switcher: where each language version of the current page lives."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str | None
+    is_current: bool
+
+    @property
+    def label(self):
+        return self.code.upper()
+
+
+def language_links(url_for):
+    """One link per configured language; `url_for(code)` gives its URL or None if absent."""
+    current = translation.get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = translation.get_language_info(code)
+        with translation.override(code):
+            url = url_for(code)
+        links.append(LanguageLink(code, info["name_local"], url, code == current))
+    return links
+
+
+def same_path_links(request):
+    """Default for pages whose address differs only by the language prefix."""
+    return language_links(lambda code: translate_url(request.get_full_path(), code))

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Newsroom desk")
+admin.site.site_title = _("Newsroom desk")
+admin.site.index_title = _("Content")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
+
+# Every public page carries its language prefix; "/" redirects to the reader's best language.
+urlpatterns += i18n_patterns(
+    path("", include("articles.urls")),
+    path("authors/", include("authors.urls")),
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
