@@ -142,6 +142,18 @@ class ArticleQuerySet(models.QuerySet):
             **{f"ready_{code}": True},
         )
 
+    def next_visibility_change(self):
+        """The earliest future moment at which some article becomes visible, or None.
+
+        Caches must not outlive it: visibility follows the clock, not a cron.
+        """
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def for_listing(self):
         """What a list of teasers shows: no bodies, section and byline in two queries."""
         return (
@@ -299,6 +311,10 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
             and bool(getattr(self, f"ready_{code}"))
         )
+
+    def public_since(self, language=None):
+        """When this language version became (or becomes) visible to readers."""
+        return self.published_at
 
     @property
     def is_scheduled(self):
