@@ -1,0 +1,52 @@
+"""Every public page renders in a constant number of SQL queries.
+
+The bound is written in each test and holds whatever the number of authors, topics,
+related articles and list items.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = {
+    "home": 5,
+    "article": 7,
+    "section": 5,
+    "topic": 7,
+    "author": 6,
+    "contributors": 2,
+}
+
+
+def build_archive(size):
+    """`size` articles, each with `size` authors and topics and as many curated links."""
+    section = SectionFactory()
+    topics = TopicFactory.create_batch(size)
+    authors = AuthorFactory.create_batch(size)
+    articles = [
+        ArticleFactory(translated=True, section=section, topics=topics, authors=authors)
+        for _ in range(size)
+    ]
+    article = ArticleFactory(
+        translated=True, section=section, topics=topics, authors=authors, related=articles
+    )
+    return {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "section": section.get_absolute_url(),
+        "topic": topics[0].get_absolute_url(),
+        "author": authors[0].get_absolute_url(),
+        "contributors": reverse("authors:list"),
+    }
+
+
+@pytest.mark.parametrize("page", list(MAX_QUERIES))
+@pytest.mark.parametrize("size", [1, 8])
+def test_public_page_query_count_is_constant(client, django_assert_max_num_queries, page, size):
+    urls = build_archive(size)
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = client.get(urls[page])
+    assert response.status_code == 200

@@ -1,0 +1,52 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles.models import Article, RelatedArticle, Section, Topic
+from authors.models import Author
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", flat=True))
+        for model in (Article, Author, Section, Topic, RelatedArticle)
+    } | {"updated": sorted(Article.objects.values_list("updated_at", flat=True))}
+
+
+def test_seed_demo_builds_a_three_language_newsroom(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert Author.objects.count() >= 4
+    assert Section.objects.count() >= 5
+    assert Topic.objects.count() >= 8
+    assert Article.objects.count() >= 15
+    assert Topic.objects.filter(parent__isnull=False).exists()
+    for language in ["en", "fr", "ru"]:
+        assert Article.objects.live(language).count() >= 10
+    statuses = set(Article.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "review", "published"}
+    assert any(article.is_scheduled for article in Article.objects.all())
+    assert Article.objects.filter(lead_image="").count() == 0
+    output = capsys.readouterr().out
+    assert "http://127.0.0.1:8000/admin/" in output
+    assert "Log in as 'admin' with password: " in output
+    assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_seed_demo_twice_changes_nothing(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    before = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == before
+    assert get_user_model().objects.count() == 1
+    assert "created 0 sections, 0 topics, 0 authors, 0 articles" in capsys.readouterr().out
+
+
+def test_seed_demo_creates_no_superuser_without_debug(settings, capsys):
+    settings.DEBUG = False
+    call_command("seed_demo")
+    assert not get_user_model().objects.exists()
+    assert "No superuser created" in capsys.readouterr().out
