@@ -72,7 +72,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = slugs_from("title")
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "ready"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
             _("Publication"),
             {"fields": ["status", "published_at", "original_language", "section", "topics"]},

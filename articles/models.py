@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -132,26 +132,46 @@ class ArticleQuerySet(models.QuerySet):
     def live(self, language=None):
         """Articles a reader may see now in `language` (the active language by default).
 
-        Published, publication time passed, and that language's translation released.
+        Published, publication time passed, that language's translation ready and its own
+        release time (if any) passed.
         Every public page, feed, sitemap, search and related list starts here.
         """
         code = active_language(language)
+        now = timezone.now()
         return self.filter(
+            Q(**{f"release_at_{code}__isnull": True}) | Q(**{f"release_at_{code}__lte": now}),
             status=Article.Status.PUBLISHED,
-            published_at__lte=timezone.now(),
+            published_at__lte=now,
             **{f"ready_{code}": True},
         )
 
     def next_visibility_change(self):
-        """The earliest future moment at which some article becomes visible, or None.
+        """The earliest future moment at which some article or language becomes visible.
 
-        Caches must not outlive it: visibility follows the clock, not a cron.
+        None when nothing is scheduled. Caches must not outlive it: visibility follows the
+        clock, not a cron.
         """
-        return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+        now = timezone.now()
+        moments = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            publication=Min("published_at", filter=Q(published_at__gt=now)),
+            **{
+                code: Min(
+                    f"release_at_{code}",
+                    filter=Q(**{f"release_at_{code}__gt": now, f"ready_{code}": True}),
+                )
+                for code in language_codes()
+            },
+        )
+        return min((moment for moment in moments.values() if moment is not None), default=None)
+
+    def released_under_any_slug(self, slug):
+        """The article whose address in some language is `slug`, if it is live in at least
+        one language; None otherwise, so that unreleased articles stay unknown."""
+        any_slug = Q()
+        for code in language_codes():
+            any_slug |= Q(**{f"slug_{code}": slug})
+        return next(
+            (article for article in self.filter(any_slug) if article.released_languages()), None
         )
 
     def for_listing(self):
@@ -213,6 +233,15 @@ class Article(models.Model):
         help_text=_(
             "Release this language to readers once the article is published. "
             "Needs a title and a body."
+        ),
+    )
+    release_at = models.DateTimeField(
+        _("release time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: release this language later than the article's publication time. "
+            "Empty means together with the article."
         ),
     )
 
@@ -305,16 +334,21 @@ class Article(models.Model):
     def is_live(self, language=None):
         """The single-object twin of `Article.objects.live()`."""
         code = active_language(language)
+        since = self.public_since(code)
         return (
             self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and since is not None
+            and since <= timezone.now()
             and bool(getattr(self, f"ready_{code}"))
         )
 
     def public_since(self, language=None):
-        """When this language version became (or becomes) visible to readers."""
-        return self.published_at
+        """When this language version became (or becomes) visible to readers: the
+        publication time, or the language's own later release time."""
+        release_at = getattr(self, f"release_at_{active_language(language)}")
+        if self.published_at is None or release_at is None:
+            return self.published_at
+        return max(self.published_at, release_at)
 
     @property
     def is_scheduled(self):

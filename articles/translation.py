@@ -28,6 +28,7 @@ class ArticleTranslationOptions(TranslationOptions):
         "image_caption",
         "image_credit",
         "ready",
+        "release_at",
     )
     empty_values = {"slug": None}
     # An article is public only in the languages it is translated into: never fall back.

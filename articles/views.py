@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import Article, Section, Topic, active_language
@@ -62,6 +64,21 @@ class ArticleDetailView(DetailView):
             .prefetch_related("bylines__author", "topics")
         )
         return get_object_or_404(articles, **{f"slug_{code}": self.kwargs["slug"]})
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            article = Article.objects.released_under_any_slug(self.kwargs["slug"])
+            if article is None:
+                raise
+            links = language_links(
+                lambda code: article.get_absolute_url(code) if article.is_live(code) else None
+            )
+            context = {"language_links": links, "available": [link for link in links if link.url]}
+            return TemplateResponse(
+                request, "articles/article_unavailable.html", context, status=404
+            )
 
     def get_context_data(self, **kwargs):
         article = self.object
