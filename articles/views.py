@@ -8,12 +8,29 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import Article, Section, Topic, active_language
 from newsroom.languages import language_links
+from pagecache.tags import tag
+from pagecache.views import CachedPageMixin
 
 HOME_LATEST = 7
 HOME_PER_SECTION = 4
 
 
-class LiveArticleListMixin:
+class PublicPageMixin(CachedPageMixin):
+    """A reading page: cached for readers until what it shows changes or the schedule does."""
+
+    def page_tags(self, context):
+        # base.html lists every section in its navigation.
+        return [tag(Section)]
+
+    def page_expires_at(self):
+        return Article.objects.next_visibility_change()
+
+
+def byline_tags(articles):
+    return {tag(author) for article in articles for author in article.byline}
+
+
+class LiveArticleListMixin(PublicPageMixin):
     """A paginated list of live teasers; a bad page number is a 404 (ListView's rule)."""
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
@@ -22,8 +39,11 @@ class LiveArticleListMixin:
     def live_articles(self):
         return Article.objects.live().for_listing()
 
+    def page_tags(self, context):
+        return [*super().page_tags(context), *byline_tags(context["articles"])]
 
-class HomeView(TemplateView):
+
+class HomeView(PublicPageMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
@@ -51,8 +71,17 @@ class HomeView(TemplateView):
             **kwargs,
         )
 
+    def page_tags(self, context):
+        shown = [
+            *context["latest"],
+            *[a for _s, articles in context["sections"] for a in articles],
+        ]
+        if context["lead_story"]:
+            shown.append(context["lead_story"])
+        return [*super().page_tags(context), tag(Article), *byline_tags(shown)]
 
-class ArticleDetailView(DetailView):
+
+class ArticleDetailView(PublicPageMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -90,6 +119,18 @@ class ArticleDetailView(DetailView):
             **kwargs,
         )
 
+    def page_tags(self, context):
+        article = self.object
+        return [
+            *super().page_tags(context),
+            tag(article),
+            tag(Topic),
+            *byline_tags([article]),
+            # "More on this topic" may pick any article sharing a topic.
+            *[tag(topic, "articles") for topic in article.topics.all()],
+            *[tag(related) for related in context["more_on_this_topic"]],
+        ]
+
 
 class SectionView(LiveArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
@@ -105,6 +146,9 @@ class SectionView(LiveArticleListMixin, ListView):
             language_links=language_links(lambda code: self.section.get_absolute_url()),
             **kwargs,
         )
+
+    def page_tags(self, context):
+        return [*super().page_tags(context), tag(self.section, "articles")]
 
 
 class TopicView(LiveArticleListMixin, ListView):
@@ -126,3 +170,7 @@ class TopicView(LiveArticleListMixin, ListView):
             language_links=language_links(lambda code: self.topic.get_absolute_url()),
             **kwargs,
         )
+
+    def page_tags(self, context):
+        # Articles of nested topics mark their ancestors too (articles/invalidation.py).
+        return [*super().page_tags(context), tag(Topic), tag(self.topic, "articles")]

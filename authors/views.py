@@ -4,12 +4,13 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.models import Article, language_codes
-from articles.views import LiveArticleListMixin
+from articles.views import LiveArticleListMixin, PublicPageMixin
 from authors.models import Author
 from newsroom.languages import language_links
+from pagecache.tags import tag
 
 
-class AuthorListView(ListView):
+class AuthorListView(PublicPageMixin, ListView):
     """Contributors: authors with at least one article live in the reader's language."""
 
     template_name = "authors/author_list.html"
@@ -17,6 +18,9 @@ class AuthorListView(ListView):
 
     def get_queryset(self):
         return Author.objects.with_live_articles().order_by("name")
+
+    def page_tags(self, context):
+        return [*super().page_tags(context), tag(Author), tag(Article)]
 
 
 class AuthorDetailView(LiveArticleListMixin, ListView):
@@ -40,3 +44,6 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
             lambda code: self.author.get_absolute_url() if live_counts[code] else None
         )
         return context
+
+    def page_tags(self, context):
+        return [*super().page_tags(context), tag(self.author), tag(self.author, "articles")]

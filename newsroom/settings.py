@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "authors",
     "articles",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security headers: a cached page skips everything below it.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +167,10 @@ NEWSROOM_SOCIAL_LINKS = _social_links("NEWSROOM_SOCIAL_LINKS") or [
 ]
 
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "12"))
+
+# How long readers' pages stay in the cache at most; 0 turns the page cache off. Changes
+# and scheduled publications refresh pages sooner (pagecache/middleware.py).
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "3600"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,127 @@
+"""Whole-page cache for readers, with exact invalidation and conditional GET.
+
+A page is stored only when its view tagged it (`pagecache.tags.tag_page`), for a request
+without a session cookie, and when the response sets no cookie and uses no CSRF token. A
+stored page is served while none of its tags changed since it was rendered, and never past
+the moment its view said it may change on its own (a scheduled publication).
+"""
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_path
+
+from pagecache.models import CacheTag
+
+
+@dataclass
+class CachedPage:
+    content: bytes
+    headers: list
+    tags: frozenset
+    rendered_at: int  # nanoseconds since the epoch, taken before the view ran
+    expires_at: float  # seconds since the epoch, checked here too: not every cache's clock
+    # is ours.
+
+    def is_current(self):
+        return time.time() < self.expires_at and CacheTag.objects.unchanged_since(
+            self.rendered_at, self.tags
+        )
+
+    def response(self):
+        response = HttpResponse(self.content)
+        for header, value in self.headers:
+            response[header] = value
+        return response
+
+
+def page_key(request):
+    url = f"{request.get_host()}{request.get_full_path()}"
+    language = get_language_from_path(request.path_info) or ""
+    return f"page:{language}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def is_reader_request(request):
+    """Anonymous reading: staff, previews and admin always carry a session cookie."""
+    return request.method in ("GET", "HEAD") and (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def can_store(request, response):
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Set-Cookie")
+    )
+
+
+def lifetime(request):
+    """Seconds the page may be kept: the configured lifetime, cut at its next change."""
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    expires_at = request.page_cache_expires_at and request.page_cache_expires_at()
+    if expires_at is not None:
+        seconds = min(seconds, math.floor((expires_at - timezone.now()).total_seconds()))
+    return seconds
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        use_cache = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0 and is_reader_request(request)
+        key = page_key(request) if use_cache else None
+        if use_cache:
+            page = cache.get(key)
+            if page is not None and page.is_current():
+                return conditional_response(request, page.response())
+
+        rendered_at = time.time_ns()
+        response = self.get_response(request)
+        if not hasattr(request, "page_cache_tags"):
+            return response
+        if not is_reader_request(request):
+            add_never_cache_headers(response)
+            return response
+        set_response_etag(response)
+        response["Last-Modified"] = http_date(rendered_at / 1e9)
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        if use_cache and can_store(request, response):
+            seconds = lifetime(request)
+            if seconds > 0:
+                page = CachedPage(
+                    response.content,
+                    list(response.items()),
+                    request.page_cache_tags,
+                    rendered_at,
+                    time.time() + seconds,
+                )
+                cache.set(key, page, seconds)
+        return conditional_response(request, response)
+
+
+def conditional_response(request, response):
+    """A 304 Not Modified when the reader's copy is current (ETag or Last-Modified)."""
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )

@@ -1,0 +1,19 @@
+from pagecache.tags import tag_page
+
+
+class CachedPageMixin:
+    """A page the page cache may keep for readers (see `pagecache.middleware`).
+
+    `page_tags(context)` names everything the page shows; `page_expires_at()` gives the
+    moment it may change without anyone saving anything, or None.
+    """
+
+    def page_tags(self, context):
+        return []
+
+    def page_expires_at(self):
+        return None
+
+    def render_to_response(self, context, **response_kwargs):
+        tag_page(self.request, self.page_tags(context), self.page_expires_at)
+        return super().render_to_response(context, **response_kwargs)
