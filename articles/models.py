@@ -127,6 +127,10 @@ class Topic(TranslatedSlugMixin, models.Model):
             queue.extend(children.get(pk, []))
         return found
 
+    def tagged_articles(self):
+        """A subquery of the articles tagged with this topic or any topic below it."""
+        return Article.objects.filter(topics__in=self.descendant_ids()).values("pk")
+
 
 class ArticleQuerySet(models.QuerySet):
     def live(self, language=None):
@@ -144,6 +148,13 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now,
             **{f"ready_{code}": True},
         )
+
+    def live_in_any_language(self):
+        """Articles live in at least one language: what sitemaps list."""
+        live_somewhere = models.Q()
+        for code in language_codes():
+            live_somewhere |= models.Q(pk__in=Article.objects.live(code).values("pk"))
+        return self.filter(live_somewhere)
 
     def next_visibility_change(self):
         """The earliest future moment at which some article or language becomes visible.
@@ -365,6 +376,23 @@ class Article(models.Model):
     def byline(self):
         """Authors in byline order (uses the `bylines` prefetch of `for_listing()`)."""
         return [credit.author for credit in self.bylines.all()]
+
+    def section_neighbours(self, language=None):
+        """The previous (older) and next (newer) live articles of the same section."""
+        code = active_language(language)
+        same_section = (
+            Article.objects.live(code)
+            .filter(section_id=self.section_id)
+            .only("pk", f"title_{code}", f"slug_{code}", "published_at")
+        )
+        older = models.Q(published_at__lt=self.published_at) | models.Q(
+            published_at=self.published_at, pk__lt=self.pk
+        )
+        previous = same_section.filter(older).order_by("-published_at", "-pk").first()
+        following = (
+            same_section.exclude(older).exclude(pk=self.pk).order_by("published_at", "pk").first()
+        )
+        return previous, following
 
     def more_on_this_topic(self, language=None, limit=5):
         """Curated related articles first, then the latest sharing a topic; all live."""

@@ -2,11 +2,22 @@ from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
-from django.views.generic import DetailView, ListView, TemplateView
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.generic import (
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 
+from articles.metadata import article_metadata, listing_metadata
 from articles.models import Article, Section, Topic, active_language
+from articles.sitemaps import news_articles
 from newsroom.languages import language_links
 from pagecache.tags import tag
 from pagecache.views import CachedPageMixin
@@ -65,6 +76,12 @@ class HomeView(PublicPageMixin, TemplateView):
             by_section.setdefault(article.section, []).append(article)
         sections = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].pk))
         return super().get_context_data(
+            metadata=listing_metadata(
+                self.request,
+                settings.NEWSROOM_SITE_NAME,
+                _("Independent analysis of politics, economy, energy, technology and society."),
+                reverse("articles:home"),
+            ),
             lead_story=latest[0] if latest else None,
             latest=latest[1:],
             sections=sections,
@@ -111,7 +128,11 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        previous_article, next_article = article.section_neighbours()
         return super().get_context_data(
+            metadata=article_metadata(self.request, article),
+            previous_article=previous_article,
+            next_article=next_article,
             more_on_this_topic=article.more_on_this_topic(),
             language_links=language_links(
                 lambda code: article.get_absolute_url(code) if article.is_live(code) else None
@@ -129,6 +150,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             # "More on this topic" may pick any article sharing a topic.
             *[tag(topic, "articles") for topic in article.topics.all()],
             *[tag(related) for related in context["more_on_this_topic"]],
+            # The previous and next articles of the section.
+            tag(article.section, "articles"),
         ]
 
 
@@ -143,6 +166,16 @@ class SectionView(LiveArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             section=self.section,
+            metadata=listing_metadata(
+                self.request,
+                self.section.name,
+                self.section.description,
+                self.section.get_absolute_url(),
+            ),
+            feed_urls=(
+                reverse("articles:section-rss", kwargs={"slug": self.section.slug_in()}),
+                reverse("articles:section-atom", kwargs={"slug": self.section.slug_in()}),
+            ),
             language_links=language_links(lambda code: self.section.get_absolute_url()),
             **kwargs,
         )
@@ -161,12 +194,21 @@ class TopicView(LiveArticleListMixin, ListView):
         self.topic = get_object_or_404(
             Topic.objects.select_related("parent"), **{f"slug_{code}": self.kwargs["slug"]}
         )
-        tagged = Article.objects.filter(topics__in=self.topic.descendant_ids()).values("pk")
-        return self.live_articles().filter(pk__in=tagged)
+        return self.live_articles().filter(pk__in=self.topic.tagged_articles())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             topic=self.topic,
+            metadata=listing_metadata(
+                self.request,
+                self.topic.name,
+                self.topic.description,
+                self.topic.get_absolute_url(),
+            ),
+            feed_urls=(
+                reverse("articles:topic-rss", kwargs={"slug": self.topic.slug_in()}),
+                reverse("articles:topic-atom", kwargs={"slug": self.topic.slug_in()}),
+            ),
             language_links=language_links(lambda code: self.topic.get_absolute_url()),
             **kwargs,
         )
@@ -174,3 +216,49 @@ class TopicView(LiveArticleListMixin, ListView):
     def page_tags(self, context):
         # Articles of nested topics mark their ancestors too (articles/invalidation.py).
         return [*super().page_tags(context), tag(Topic), tag(self.topic, "articles")]
+
+
+class LiveArchiveMixin(LiveArticleListMixin):
+    """Date archives of live articles; an empty or malformed period is a 404."""
+
+    date_field = "published_at"
+    allow_empty = False
+    make_object_list = True
+
+    def get_queryset(self):
+        return self.live_articles()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["metadata"] = listing_metadata(
+            self.request, self.archive_title(context), "", self.request.path
+        )
+        return context
+
+    def page_tags(self, context):
+        return [*super().page_tags(context), tag(Article)]
+
+
+class YearArchive(LiveArchiveMixin, YearArchiveView):
+    template_name = "articles/archive_year.html"
+
+    def archive_title(self, context):
+        return _("Archive %(year)s") % {"year": context["year"].year}
+
+
+class MonthArchive(LiveArchiveMixin, MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    month_format = "%m"
+
+    def archive_title(self, context):
+        return date_format(context["month"], "YEAR_MONTH_FORMAT")
+
+
+def news_sitemap(request):
+    """Google News sitemap of the reader's language: articles of the last two days."""
+    return render(
+        request,
+        "articles/news_sitemap.xml",
+        {"articles": news_articles(active_language())},
+        content_type="application/xml",
+    )

@@ -1,8 +1,11 @@
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from articles.metadata import author_metadata, listing_metadata
 from articles.models import Article, language_codes
 from articles.views import LiveArticleListMixin, PublicPageMixin
 from authors.models import Author
@@ -19,6 +22,14 @@ class AuthorListView(PublicPageMixin, ListView):
     def get_queryset(self):
         return Author.objects.with_live_articles().order_by("name")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            metadata=listing_metadata(
+                self.request, _("Contributors"), "", reverse("authors:list")
+            ),
+            **kwargs,
+        )
+
     def page_tags(self, context):
         return [*super().page_tags(context), tag(Author), tag(Article)]
 
@@ -31,7 +42,15 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
         return self.live_articles().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(
+            author=self.author,
+            metadata=author_metadata(self.request, self.author),
+            feed_urls=(
+                reverse("authors:rss", kwargs={"slug": self.author.slug}),
+                reverse("authors:atom", kwargs={"slug": self.author.slug}),
+            ),
+            **kwargs,
+        )
         if not context["paginator"].count:
             raise Http404("This author has no article in this language.")
         live_counts = Article.objects.filter(authors=self.author).aggregate(

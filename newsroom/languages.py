@@ -34,3 +34,12 @@ def language_links(url_for):
 def same_path_links(request):
     """Default for pages whose address differs only by the language prefix."""
     return language_links(lambda code: translate_url(request.get_full_path(), code))
+
+
+def default_language_of(available, preferred=None):
+    """The `x-default` language among `available` codes: the site's default language,
+    else `preferred` (an article's original language), else the first available."""
+    for code in (settings.LANGUAGE_CODE, preferred):
+        if code in available:
+            return code
+    return next(iter(available), None)

@@ -15,11 +15,13 @@ pytestmark = pytest.mark.django_db
 # the page cache may keep the page.
 MAX_QUERIES = {
     "home": 6,
-    "article": 8,
+    "article": 10,
     "section": 6,
     "topic": 8,
     "author": 7,
     "contributors": 3,
+    "year": 9,
+    "month": 9,
 }
 
 
@@ -42,6 +44,11 @@ def build_archive(size):
         "topic": topics[0].get_absolute_url(),
         "author": authors[0].get_absolute_url(),
         "contributors": reverse("authors:list"),
+        "year": reverse("articles:archive-year", kwargs={"year": article.published_at.year}),
+        "month": reverse(
+            "articles:archive-month",
+            kwargs={"year": article.published_at.year, "month": f"{article.published_at:%m}"},
+        ),
     }
 
 

@@ -1,0 +1,161 @@
+"""RSS 2.0 and Atom feeds per language: the whole site, a section, a topic, an author.
+
+Each item carries the standfirst as its summary and the full body as its content, so a feed
+reader can show either. Every feed starts from `Article.objects.live(language)`.
+"""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from articles.models import Article, ArticleAuthor, Section, Topic, active_language, language_codes
+from authors.models import Author
+
+FEED_SIZE = 20
+
+
+class FullTextRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the full text in `<content:encoded>` beside the summary."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class FullTextAtomFeed(Atom1Feed):
+    """Atom with the full text in `<content type="html">` beside the summary."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class LatestArticlesFeed(Feed):
+    """The latest live articles of the whole site in the reader's language."""
+
+    def __init__(self, atom=False):
+        self.feed_type = FullTextAtomFeed if atom else FullTextRssFeed
+
+    def title(self, obj):
+        return settings.NEWSROOM_SITE_NAME
+
+    def link(self, obj):
+        return reverse("articles:home")
+
+    def description(self, obj):
+        return _("Independent analysis in English, French and Russian.")
+
+    def selected(self, obj, articles):
+        return articles
+
+    def items(self, obj):
+        code = active_language()
+        articles = (
+            Article.objects.live(code)
+            .select_related("section")
+            .prefetch_related(
+                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+                "topics",
+            )
+            .defer(*[f"body_{other}" for other in language_codes() if other != code])
+            .order_by("-published_at", "-pk")
+        )
+        return self.selected(obj, articles)[:FEED_SIZE]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.standfirst
+
+    def item_extra_kwargs(self, article):
+        return {"content": article.body}
+
+    def item_pubdate(self, article):
+        return article.public_since(translation.get_language())
+
+    def item_updateddate(self, article):
+        return max(article.updated_at, self.item_pubdate(article))
+
+    def item_author_name(self, article):
+        return ", ".join(author.name for author in article.byline) or None
+
+    def item_author_link(self, article):
+        byline = article.byline
+        return self.request.build_absolute_uri(byline[0].get_absolute_url()) if byline else None
+
+    def item_categories(self, article):
+        return [article.section.name, *(topic.name for topic in article.topics.all())]
+
+    def item_enclosures(self, article):
+        if not article.lead_image:
+            return []
+        try:
+            length = article.lead_image.size
+        except OSError:
+            return []
+        mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
+        url = self.request.build_absolute_uri(article.lead_image.url)
+        return [Enclosure(url, str(length), mime_type)]
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+
+class ScopedFeed(LatestArticlesFeed):
+    """The feed of one section, topic or author, named and linked after it."""
+
+    def title(self, obj):
+        return f"{obj} — {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+class SectionFeed(ScopedFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, **{f"slug_{active_language()}": slug})
+
+    def description(self, section):
+        return section.description or section.name
+
+    def selected(self, section, articles):
+        return articles.filter(section=section)
+
+
+class TopicFeed(ScopedFeed):
+    """A topic's articles, including those of the topics nested below it."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, **{f"slug_{active_language()}": slug})
+
+    def description(self, topic):
+        return topic.description or topic.name
+
+    def selected(self, topic, articles):
+        return articles.filter(pk__in=topic.tagged_articles())
+
+
+class AuthorFeed(ScopedFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def description(self, author):
+        return author.short_bio or author.name
+
+    def selected(self, author, articles):
+        return articles.filter(authors=author)

@@ -1,0 +1,154 @@
+"""What search engines and social networks read in a page's <head>.
+
+Views build one `PageMetadata`; `templates/includes/metadata.html` renders it: the meta
+description, canonical URL, OpenGraph and Twitter tags, and JSON-LD (schema.org).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import to_locale
+
+
+@dataclass
+class PageMetadata:
+    title: str
+    description: str
+    canonical: str
+    og_type: str = "website"
+    image: str | None = None
+    image_alt: str = ""
+    original_language: str | None = None
+    open_graph: list[tuple[str, str]] = field(default_factory=list)
+    json_ld: dict = field(default_factory=dict)
+
+    @property
+    def locale(self):
+        return to_locale(translation.get_language())
+
+    @property
+    def alternate_locales(self):
+        current = translation.get_language()
+        return [to_locale(code) for code, _name in settings.LANGUAGES if code != current]
+
+
+def publisher(request):
+    return {
+        "@type": "Organization",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+    }
+
+
+def person(request, author):
+    data = {
+        "@type": "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+    }
+    if author.role:
+        data["jobTitle"] = author.role
+    if author.short_bio:
+        data["description"] = author.short_bio
+    if author.photo:
+        data["image"] = request.build_absolute_uri(author.photo.url)
+    same_as = [url for _label, url in author.public_links]
+    if same_as:
+        data["sameAs"] = same_as
+    return data
+
+
+def canonical_url(request, path):
+    """`path` as an absolute URL, keeping `?page=N` so each list page is its own canonical."""
+    page = request.GET.get("page")
+    url = request.build_absolute_uri(path)
+    return f"{url}?page={page}" if page and page != "1" else url
+
+
+def article_metadata(request, article):
+    code = translation.get_language()
+    canonical = canonical_url(request, article.get_absolute_url())
+    description = article.seo_description or article.standfirst
+    image = request.build_absolute_uri(article.lead_image.url) if article.lead_image else None
+    published = article.public_since(code)
+    modified = max(article.updated_at, published)
+    topics = [topic.name for topic in article.topics.all()]
+    open_graph = [
+        ("article:published_time", published.isoformat()),
+        ("article:modified_time", modified.isoformat()),
+        ("article:section", article.section.name),
+        *(("article:tag", name) for name in topics),
+    ]
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": description,
+        "url": canonical,
+        "mainEntityOfPage": canonical,
+        "datePublished": published.isoformat(),
+        "dateModified": modified.isoformat(),
+        "inLanguage": code,
+        "articleSection": article.section.name,
+        "author": [person(request, author) for author in article.byline],
+        "publisher": publisher(request),
+    }
+    if topics:
+        json_ld["keywords"] = topics
+    if image:
+        json_ld["image"] = [image]
+    return PageMetadata(
+        title=article.seo_title or article.title,
+        description=description,
+        canonical=canonical,
+        og_type="article",
+        image=image,
+        image_alt=article.image_alt,
+        original_language=article.original_language,
+        open_graph=open_graph,
+        json_ld=json_ld,
+    )
+
+
+def author_metadata(request, author):
+    canonical = canonical_url(request, author.get_absolute_url())
+    image = request.build_absolute_uri(author.photo.url) if author.photo else None
+    return PageMetadata(
+        title=author.name,
+        description=author.short_bio,
+        canonical=canonical,
+        og_type="profile",
+        image=image,
+        json_ld={
+            "@context": "https://schema.org",
+            "@type": "ProfilePage",
+            "url": canonical,
+            "inLanguage": translation.get_language(),
+            "mainEntity": person(request, author),
+        },
+    )
+
+
+def listing_metadata(request, title, description, path):
+    """A home, section, topic, archive or search page: a schema.org `CollectionPage`."""
+    canonical = canonical_url(request, path)
+    return PageMetadata(
+        title=title,
+        description=description,
+        canonical=canonical,
+        json_ld={
+            "@context": "https://schema.org",
+            "@type": "CollectionPage",
+            "name": title,
+            "description": description,
+            "url": canonical,
+            "inLanguage": translation.get_language(),
+            "isPartOf": {
+                "@type": "WebSite",
+                "name": settings.NEWSROOM_SITE_NAME,
+                "url": request.build_absolute_uri(reverse("articles:home")),
+            },
+        },
+    )
