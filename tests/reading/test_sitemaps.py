@@ -125,3 +125,19 @@ def test_sitemap_query_counts_are_constant(client, django_assert_max_num_queries
     for url in ["/sitemap-articles.xml", "/sitemap-authors.xml", "/en/news-sitemap.xml"]:
         with django_assert_max_num_queries(3):
             assert client.get(url).status_code == 200
+
+
+def test_news_sitemap_counts_a_translation_from_its_own_release_time(client):
+    now = timezone.now()
+    article = ArticleFactory(
+        translated=True,
+        published_at=now - timedelta(days=3),
+        release_at_fr=now - timedelta(hours=5),
+        release_at_ru=now + timedelta(hours=5),
+    )
+    assert xml(client, "/en/news-sitemap.xml").findall("s:url", NS) == []
+    assert xml(client, "/ru/news-sitemap.xml").findall("s:url", NS) == []
+    (url,) = xml(client, "/fr/news-sitemap.xml").findall("s:url", NS)
+    assert url.findtext("news:news/news:publication_date", namespaces=NS) == (
+        article.release_at_fr.isoformat()
+    )
