@@ -24,6 +24,8 @@ run: install
 
 # Tests never need a real secret; production settings are tested explicitly.
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production
+# The test client and the live server speak plain HTTP; the HTTPS redirect is tested explicitly.
+test: export DJANGO_SECURE_SSL_REDIRECT ?= 0
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
+from newsroom import health
 
 admin.site.site_header = _("Newsroom desk")
 admin.site.site_title = _("Newsroom desk")
@@ -32,6 +33,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    path("health/live/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
 ]
 
 # Every public page carries its language prefix; "/" redirects to the reader's best language.
@@ -42,3 +45,5 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler500 = "newsroom.errors.server_error"

@@ -69,6 +69,8 @@ def can_store(request, response):
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not response.has_header("Set-Cookie")
+        # A CSP nonce must be new in every response: a page that used one is never replayed.
+        and not getattr(request, "csp_nonce", None)
     )
 
 

@@ -1,0 +1,35 @@
+"""Error pages that reveal nothing about the code, and a 503 while the database is away."""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client or a load balancer should wait before asking again.
+RETRY_AFTER = 30
+
+# What a database that is down, restarting or unreachable raises; other database errors
+# (an integrity error, a bad query) are bugs and stay 500s.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def service_unavailable(request):
+    """The translated 503 page, with Retry-After; renders without touching the database."""
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def server_error(request):
+    """Django's `handler500`: a 503 when the database is unreachable, else the 500 page.
+
+    Django calls it while handling the exception, wherever it was raised (a view, a
+    template, a middleware), so `sys.exc_info()` tells which page to give.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        logger.warning("Database unavailable: answered %s with a 503", request.path)
+        return service_unavailable(request)
+    return render(request, "500.html", status=500)
