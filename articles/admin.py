@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
+from permalinks.models import Redirect
 
 
 def translated(*fields):
@@ -95,6 +96,12 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            old_slugs = {code: form.initial.get(f"slug_{code}") for code in language_codes()}
+            Redirect.objects.remember_slug_changes(obj, old_slugs)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "pagecache",
+    "permalinks",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before django-axes, after the rest: it sees a 404 before the language and
+    # trailing-slash redirects do.
+    "permalinks.middleware.RedirectFallbackMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
