@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "articles",
     "pagecache",
     "permalinks",
+    "transfer",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,186 @@
+"""export_articles writes what import_articles reads: the round trip loses nothing."""
+
+import hashlib
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+from modeltranslation.translator import translator
+
+from articles.models import Article, RelatedArticle, Section, Topic, language_codes
+from authors.models import Author
+from permalinks.models import Redirect
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+from tests.transfer.conftest import run_import
+from transfer.models import SourceKey
+
+pytestmark = pytest.mark.django_db
+
+
+def png(colour):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), colour).save(buffer, "PNG")
+    return ContentFile(buffer.getvalue())
+
+
+def export(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_articles", *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def file_digest(field):
+    if not field:
+        return None
+    with field.storage.open(field.name, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def translated(obj, *names):
+    return {
+        f"{name}_{code}": getattr(obj, f"{name}_{code}")
+        for name in names
+        for code in language_codes()
+    }
+
+
+def snapshot():
+    """Everything the archive holds, by natural keys rather than primary keys."""
+    articles = {}
+    for article in Article.objects.order_by("pk"):
+        articles[article.title_in(article.original_language)] = {
+            **translated(article, *translator.get_options_for_model(Article).fields),
+            "status": article.status,
+            "published_at": article.published_at,
+            "original_language": article.original_language,
+            "section": article.section.slug_en,
+            "topics": sorted(topic.slug_en for topic in article.topics.all()),
+            "byline": [author.slug for author in article.byline],
+            "related": [link.target.slug_en for link in article.related_links.all()],
+            "lead_image": file_digest(article.lead_image),
+        }
+    return {
+        "articles": articles,
+        "authors": {
+            author.slug: {
+                **translated(author, "name", "role", "short_bio", "long_bio"),
+                "email": author.email,
+                "website": author.website,
+                "mastodon": author.mastodon,
+                "photo": file_digest(author.photo),
+            }
+            for author in Author.objects.all()
+        },
+        "sections": {
+            section.slug_en: {
+                **translated(section, "name", "slug", "description"),
+                "position": section.position,
+            }
+            for section in Section.objects.all()
+        },
+        "topics": {
+            topic.slug_en: {
+                **translated(topic, "name", "slug", "description"),
+                "parent": topic.parent.slug_en if topic.parent else None,
+            }
+            for topic in Topic.objects.all()
+        },
+        "redirects": sorted(
+            (r.old_path, r.language, str(r.target)) for r in Redirect.objects.all()
+        ),
+    }
+
+
+@pytest.fixture
+def archive():
+    section = SectionFactory(name_en="Analysis", name_ru="Аналитика 📊", description_fr="Dossiers")
+    asia = TopicFactory(name_en="Asia")
+    caucasus = TopicFactory(name_en="Caucasus", parent=asia, name_ru="Кавказ")
+    author = AuthorFactory(
+        name_en="Zoë Ørsted", name_ru="Зоя Эрстед 🌍", mastodon="https://social.example/@zoe"
+    )
+    author.photo.save("zoe.png", png("purple"))
+    live = ArticleFactory(
+        translated=True,
+        title_en="Ports & power ⚓",
+        title_ru="Порты и власть ⚓",
+        body_ru="<p>Ёлка, щука и «кавычки» — 🎉.</p>",
+        seo_title_en="Ports",
+        image_credit_fr="Photo : Zoë",
+        section=section,
+        topics=[caucasus],
+        authors=[author],
+    )
+    live.lead_image.save("ports.png", png("orange"))
+    draft = ArticleFactory(
+        title_en="Unfinished 🛠", status=Article.Status.DRAFT, section=section, authors=[author]
+    )
+    scheduled = ArticleFactory(
+        title_en="Tomorrow",
+        published_at=timezone.now() + timedelta(days=1),
+        section=section,
+        authors=[author],
+    )
+    RelatedArticle.objects.create(source=live, target=draft, position=0)
+    RelatedArticle.objects.create(source=live, target=scheduled, position=1)
+    live.ready_fr = False
+    live.save()
+    Redirect.objects.point("/2020/01/01/ports/", live, "en")
+    Redirect.objects.point("/author/zoe/", author, "en")
+    return {"live": live, "draft": draft, "scheduled": scheduled}
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_content(archive, tmp_path):
+    before = snapshot()
+    path = tmp_path / "export.json"
+    path.write_text(export("--include-unpublished"), "utf-8")
+    Article.objects.all().delete()
+    Topic.objects.filter(parent__isnull=False).delete()
+    for model in (Author, Section, Topic, Redirect, SourceKey):
+        model.objects.all().delete()
+    run_import(path, "--media-dir", settings.MEDIA_ROOT)
+    assert snapshot() == before
+
+
+def test_the_export_is_readable_json_with_unicode_kept_as_is(archive):
+    text = export("--include-unpublished")
+    data = json.loads(text)
+    assert data["format"] == "newsroom-articles"
+    assert "Зоя Эрстед 🌍" in text
+    assert {len(data[kind]) for kind in ("articles",)} == {3}
+
+
+def test_re_importing_an_export_here_updates_in_place(archive, tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text(export("--include-unpublished"), "utf-8")
+    before = snapshot()
+    output, _warnings = run_import(path, "--media-dir", settings.MEDIA_ROOT)
+    assert "created" not in output
+    assert snapshot() == before
+
+
+def test_by_default_only_what_readers_see_is_exported(archive):
+    data = json.loads(export())
+    [article] = data["articles"]
+    assert set(article["translations"]) == {"en", "ru"}  # French is not released
+    assert "related" not in article  # both related articles are unpublished
+    assert "Unfinished" not in json.dumps(data) and "Tomorrow" not in json.dumps(data)
+
+
+def test_since_limits_the_export_to_recently_changed_articles(archive):
+    Article.objects.filter(pk=archive["live"].pk).update(
+        updated_at=timezone.now() - timedelta(days=30)
+    )
+    since = (timezone.now() - timedelta(days=2)).date().isoformat()
+    titles = [
+        a["translations"]["en"]["title"]
+        for a in json.loads(export("--include-unpublished", "--since", since))["articles"]
+    ]
+    assert titles == ["Unfinished 🛠", "Tomorrow"]

@@ -1,0 +1,234 @@
+"""import_articles with Newsroom's own JSON format: checked whole, then all or nothing."""
+
+import pytest
+
+from articles.models import Article, RelatedArticle, Section, Topic
+from authors.models import Author
+from permalinks.models import Redirect
+from tests.transfer.conftest import FIXTURES, failed_import, run_import
+from transfer.models import SourceKey
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Author, Section, Topic, RelatedArticle, Redirect, SourceKey)
+    }
+
+
+@pytest.fixture
+def imported(media_dir):
+    return run_import(FIXTURES / "newsroom.json", "--media-dir", media_dir)
+
+
+def corridor():
+    return Article.objects.get(slug_en="corridor-through-the-caucasus")
+
+
+def test_every_kind_of_item_is_imported_with_its_translations(imported):
+    article = corridor()
+    assert article.title_ru == "Коридор через Кавказ 🚆"
+    assert article.slug_fr == "un-corridor-a-travers-le-caucase"  # filled as the model does
+    assert article.released_languages() == ["en", "fr"]
+    assert [author.slug for author in article.byline] == ["lea-martin", "oleg-sokolov"]
+    assert article.section.name_ru == "Аналитика"
+    assert [topic.parent.slug_en for topic in article.topics.all()] == ["asia"]
+    assert list(RelatedArticle.objects.values_list("target__title_ru", flat=True)) == [
+        "Железная дорога"
+    ]
+    assert article.lead_image.name.startswith("articles/imported/")
+    assert Author.objects.get(slug="lea-martin").photo.name.startswith("authors/imported/")
+    assert Article.objects.get(title_ru="Железная дорога").status == Article.Status.DRAFT
+
+
+def test_bodies_and_bios_are_sanitized(imported):
+    body = corridor().body_en
+    assert "javascript:" not in body
+    assert "<em>long</em> 🚚" in body
+    assert "script" not in Author.objects.get(slug="lea-martin").long_bio_en
+
+
+def test_the_summary_counts_each_kind_and_language(imported):
+    output, _warnings = imported
+    assert "authors: 2 created" in output
+    assert "topics: 2 created" in output
+    assert "articles: en: 1 created; fr: 1 created; ru: 2 created" in output
+    assert "Imported 7 items" in output
+
+
+def test_re_importing_updates_in_place_even_after_a_slug_change(imported, media_dir, client):
+    before = counts()
+    article = corridor()
+    article.slug_en = "renamed-by-an-editor"
+    article.save()
+    output, _warnings = run_import(FIXTURES / "newsroom.json", "--media-dir", media_dir)
+    assert "articles: en: 1 updated; fr: 1 updated; ru: 2 updated" in output
+    assert counts() == before | {"Redirect": before["Redirect"] + 1}
+    assert corridor().pk == article.pk
+    response = client.get("/en/articles/renamed-by-an-editor/")
+    assert response.status_code == 301
+    assert response["Location"] == "/en/articles/corridor-through-the-caucasus/"
+
+
+def test_a_dry_run_reports_what_would_happen_and_writes_nothing(media_dir):
+    output, _warnings = run_import(
+        FIXTURES / "newsroom.json", "--media-dir", media_dir, "--dry-run"
+    )
+    assert "Dry run: nothing was written" in output
+    assert "articles: en: 1 created; fr: 1 created; ru: 2 created" in output
+    assert set(counts().values()) == {0}
+
+
+def test_a_dry_run_of_a_re_import_reports_updates(imported, media_dir):
+    before = counts()
+    output, _warnings = run_import(
+        FIXTURES / "newsroom.json", "--media-dir", media_dir, "--dry-run"
+    )
+    assert "authors: 2 updated" in output
+    assert counts() == before
+
+
+def test_old_urls_answer_301_in_their_language(imported, client):
+    for old_path, new_path in [
+        ("/2024/03/01/corridor/", "/en/articles/corridor-through-the-caucasus/"),
+        ("/?p=42", "/en/articles/corridor-through-the-caucasus/"),
+        ("/fr/2024/03/01/corridor/", "/fr/articles/un-corridor-a-travers-le-caucase/"),
+        ("/fr/category/analyse/", "/fr/sections/analyse/"),
+        ("/category/asia/caucasus/", "/en/topics/south-caucasus/"),
+        ("/author/lea/", "/en/authors/lea-martin/"),
+    ]:
+        response = client.get(old_path)
+        assert (response.status_code, response["Location"]) == (301, new_path)
+
+
+def break_truncated(data, path):
+    text = path.read_text("utf-8")
+    path.write_text(text[: len(text) // 2], "utf-8")
+
+
+def break_encoding(data, path):
+    path.write_bytes(path.read_bytes().replace("Léa".encode(), b"L\xe9a"))
+
+
+BROKEN_FILES = {
+    "truncated": (break_truncated, "file: not valid JSON: parse error: premature EOF"),
+    "bad encoding": (break_encoding, "file: not valid JSON: lexical error: invalid bytes in UTF8"),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_FILES)
+def test_an_unreadable_file_imports_nothing(kind, newsroom_file, write_json, media_dir):
+    path = write_json(newsroom_file)
+    breaker, message = BROKEN_FILES[kind]
+    breaker(newsroom_file, path)
+    errors = failed_import(path, "--media-dir", media_dir)
+    assert message in errors
+    assert set(counts().values()) == {0}
+
+
+def duplicate_slug(data):
+    data["articles"][1]["translations"]["ru"]["slug"] = "same"
+    data["articles"][0]["translations"]["ru"]["slug"] = "same"
+
+
+def missing_original(data):
+    del data["articles"][0]["translations"]["en"]
+
+
+def bad_date(data):
+    data["articles"][0]["published_at"] = "2024-02-30T08:00:00+00:00"
+
+
+def naive_date(data):
+    data["articles"][0]["published_at"] = "2024-03-01 08:00"
+
+
+def bad_item_in_the_middle(data):
+    data["topics"][1]["name"] = "South Caucasus"
+
+
+def unknown_reference(data):
+    data["articles"][1]["section"] = "section/missing"
+
+
+def unknown_language(data):
+    data["articles"][1]["translations"]["de"] = {"title": "Bahn"}
+
+
+def image_outside_media(data):
+    data["articles"][0]["lead_image"] = "../../etc/passwd"
+
+
+def duplicate_key(data):
+    data["authors"][1]["key"] = "author/lea-martin"
+
+
+def ready_without_body(data):
+    data["articles"][1]["translations"]["ru"] = {"title": "Без текста", "ready": True}
+
+
+def wrong_format(data):
+    data["format"] = "wordpress"
+
+
+BAD_ITEMS = {
+    "duplicate slug": (
+        duplicate_slug,
+        "articles[1].translations.ru.slug: duplicate slug 'same', also used at "
+        "articles[0].translations.ru.slug",
+    ),
+    "missing required translation": (
+        missing_original,
+        "articles[0].translations.en: a published article needs its original language",
+    ),
+    "bad date": (bad_date, "articles[0].published_at: '2024-02-30T08:00:00+00:00' is not a date"),
+    "date without time zone": (naive_date, "it has no time zone"),
+    "bad item in the middle": (bad_item_in_the_middle, "topics[1].name: 'South Caucasus' is not"),
+    "unknown reference": (unknown_reference, "articles[1].section: unknown section"),
+    "unknown language": (unknown_language, "articles[1].translations: unknown language 'de'"),
+    "image outside the media folder": (image_outside_media, "is outside the media folder"),
+    "duplicate key": (duplicate_key, "authors[1]: duplicate author key 'author/lea-martin'"),
+    "ready without a body": (
+        ready_without_body,
+        "articles[1].translations.ru.ready: a translation needs a title and a body",
+    ),
+    "wrong format": (wrong_format, 'format: expected "format": "newsroom-articles"'),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_ITEMS)
+def test_a_file_with_an_error_imports_nothing_and_says_where(
+    kind, newsroom_file, write_json, media_dir
+):
+    breaker, message = BAD_ITEMS[kind]
+    breaker(newsroom_file)
+    errors = failed_import(write_json(newsroom_file), "--media-dir", media_dir)
+    assert message in errors
+    assert set(counts().values()) == {0}
+
+
+def test_a_slug_taken_by_an_existing_article_is_an_error(newsroom_file, write_json, media_dir):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(slug_en="corridor-through-the-caucasus")
+    errors = failed_import(write_json(newsroom_file), "--media-dir", media_dir)
+    assert "slug 'corridor-through-the-caucasus' is already used by another article" in errors
+    assert Article.objects.count() == 1
+
+
+def test_an_unknown_related_article_is_left_out_with_a_warning(
+    newsroom_file, write_json, media_dir
+):
+    newsroom_file["articles"][0]["related"].append("article/elsewhere")
+    _output, warnings = run_import(write_json(newsroom_file), "--media-dir", media_dir)
+    assert "articles[0].related[1]: unknown article 'article/elsewhere': link left out" in warnings
+    assert RelatedArticle.objects.count() == 1
+
+
+def test_a_missing_file_is_a_clear_error():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no such file"):
+        run_import("/nonexistent/file.json")
