@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator
 from modeltranslation.translator import translator
 from PIL import Image, UnidentifiedImageError
 
+from articles.invalidation import mark_articles_changed
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
 from authors.models import Author
 from permalinks.models import Redirect, normalize_path
@@ -236,6 +237,16 @@ class Checker:
             self.report.error(location, f"duplicate slug {slug!r}, also used at {taken[1]}")
         self.slugs[(kind, language)].setdefault(slug, (key, location))
 
+    def check_time(self, location, value):
+        if not value:
+            return
+        try:
+            parse_time(value)
+        except ValueError as error:
+            self.report.error(
+                location, f"{value!r} is not a date and time with a time zone ({error})"
+            )
+
     def check_image(self, location, relative):
         try:
             image_path(self.media_dir, relative)
@@ -281,16 +292,12 @@ class Checker:
                 )
             languages[language] = location
         self.seen["article"].setdefault(key, location)
-        if data.get("published_at"):
-            try:
-                parse_time(data["published_at"])
-            except ValueError as error:
-                self.report.error(
-                    f"{location}.published_at",
-                    f"{data['published_at']!r} is not a date and time with a time zone ({error})",
-                )
+        self.check_time(f"{location}.published_at", data.get("published_at"))
         ready = set()
         for language, texts in data["translations"].items():
+            self.check_time(
+                f"{location}.translations.{language}.release_at", texts.get("release_at")
+            )
             complete = bool(texts.get("title") and texts.get("body"))
             if texts.get("ready") and not complete:
                 self.report.error(
@@ -374,6 +381,7 @@ class Writer:
         self.write_files = write_files
         self.ids = existing_keys()
         self.related = {}  # article key -> related article keys
+        self.written_articles = set()
         self.location = None
 
     def write(self, record):
@@ -477,7 +485,9 @@ class Writer:
                 if name not in texts:
                     continue
                 value = texts[name]
-                if name == "slug":
+                if name == "release_at":
+                    value = parse_time(value) if value else None
+                elif name == "slug":
                     value = self.free_slug(Article, f"slug_{language}", value, article)
                     value = value or old_slugs[language]
                 setattr(article, f"{name}_{language}", value)
@@ -496,6 +506,7 @@ class Writer:
             article.topics.set([self.ids["topic"][key] for key in data["topics"]])
         if "related" in data:
             self.related[data["key"]] = data["related"]
+        self.written_articles.add(article.pk)
         self.remember("article", data, article, created)
 
     def finish_item(self, kind, data, obj, created):
@@ -503,7 +514,8 @@ class Writer:
         self.report.count(kind, "created" if created else "updated")
 
     def finish(self):
-        """Curated related links, once every article of the file exists."""
+        """Curated related links, once every article of the file exists; then the pages
+        showing imported articles go stale (bylines and links are bulk-written)."""
         for key, related_keys in self.related.items():
             source = self.ids["article"][key]
             targets = [self.ids["article"].get(target) for target in dict.fromkeys(related_keys)]
@@ -512,6 +524,8 @@ class Writer:
                 RelatedArticle(source_id=source, target_id=target, position=position)
                 for position, target in enumerate(t for t in targets if t and t != source)
             )
+        for article_ids in chunked(sorted(self.written_articles), 500):
+            mark_articles_changed(article_ids)
 
 
 def run_import(source, *, media_dir=None, dry_run=False, progress=None):

@@ -4,12 +4,11 @@ as a stream for import, written as a stream by export."""
 import json
 import uuid
 from collections import defaultdict
-from functools import reduce
-from operator import or_
+from datetime import datetime
 
 import ijson
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Section, Topic, language_codes
@@ -134,11 +133,7 @@ class Exporter:
     def articles(self):
         articles = Article.objects.all()
         if not self.include_unpublished:
-            articles = articles.filter(
-                reduce(
-                    or_, (Q(pk__in=Article.objects.live(c).values("pk")) for c in language_codes())
-                )
-            )
+            articles = articles.live_in_any_language()
         if self.since:
             articles = articles.filter(updated_at__gte=self.since)
         return articles.order_by("pk")
@@ -244,15 +239,7 @@ class Exporter:
                 "authors": [self.keys["author"][b.author_id] for b in article.bylines.all()],
                 "related": related,
                 "lead_image": article.lead_image.name or None,
-                "translations": {
-                    code: {
-                        name: getattr(article, f"{name}_{code}")
-                        for name in TRANSLATED["article"]
-                        if getattr(article, f"{name}_{code}") not in ("", None)
-                    }
-                    | {"ready": getattr(article, f"ready_{code}")}
-                    for code in languages
-                },
+                "translations": {code: self.translation(article, code) for code in languages},
                 "old_urls": {
                     code: paths
                     for code, paths in old_urls.get(article.pk, {}).items()
@@ -260,3 +247,14 @@ class Exporter:
                 },
             }
             yield without_empty(item) | {"authors": item["authors"]}
+
+    @staticmethod
+    def translation(article, code):
+        texts = {"ready": getattr(article, f"ready_{code}")}
+        for name in TRANSLATED["article"]:
+            value = getattr(article, f"{name}_{code}")
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            if value not in ("", None):
+                texts[name] = value
+        return texts

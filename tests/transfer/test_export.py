@@ -114,6 +114,7 @@ def archive():
         body_ru="<p>Ёлка, щука и «кавычки» — 🎉.</p>",
         seo_title_en="Ports",
         image_credit_fr="Photo : Zoë",
+        release_at_ru=timezone.now() - timedelta(minutes=5),
         section=section,
         topics=[caucasus],
         authors=[author],
