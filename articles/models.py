@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Prefetch, Q
@@ -466,3 +467,30 @@ class RelatedArticle(models.Model):
 
     def __str__(self):
         return str(self.target)
+
+
+class SearchDocument(models.Model):
+    """One language version of an article as plain text, for full-text search.
+
+    Kept in step with the article by `articles.search.refresh_search_index()`; searched by
+    `articles.search.search_articles()`, always joined with `Article.objects.live()`.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_documents")
+    language = models.CharField(max_length=8)
+    title = models.TextField()
+    standfirst = models.TextField()
+    body = models.TextField()
+    # PostgreSQL's weighted tsvector (GIN-indexed there); unused on SQLite, where an FTS5
+    # table indexes the text columns instead (see migration 0003).
+    document = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language"], name="search_document_unique_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} ({self.language})"

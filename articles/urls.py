@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("rss/", feeds.LatestArticlesFeed(), name="rss"),
     path("atom/", feeds.LatestArticlesFeed(atom=True), name="atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -15,8 +15,10 @@ from django.views.generic import (
     YearArchiveView,
 )
 
+from articles.forms import SearchForm
 from articles.metadata import article_metadata, listing_metadata
 from articles.models import Article, Section, Topic, active_language
+from articles.search import search_articles
 from articles.sitemaps import news_articles
 from newsroom.languages import language_links
 from pagecache.tags import tag
@@ -262,3 +264,27 @@ def news_sitemap(request):
         {"articles": news_articles(active_language())},
         content_type="application/xml",
     )
+
+
+class SearchView(ListView):
+    """Ranked search in the reader's language. Not page-cached: queries are unbounded."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        if not (self.form.is_valid() and self.form.cleaned_data["q"]):
+            return Article.objects.none()
+        code = active_language()
+        articles = self.form.filter(Article.objects.live(code).for_listing())
+        return search_articles(articles, self.form.cleaned_data["q"], code)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=self.form,
+            query=self.form.cleaned_data.get("q", "") if self.form.is_bound else "",
+            metadata=listing_metadata(self.request, _("Search"), "", reverse("articles:search")),
+            **kwargs,
+        )

@@ -1,0 +1,202 @@
+"""Search: ranked, highlighted, filtered, in the reader's language, and only what is live."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.models import Article, SearchDocument
+from articles.search import highlighted_excerpt, refresh_search_index
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+UTC = ZoneInfo("UTC")
+
+
+def search(client, language, **params):
+    with translation.override(language):
+        url = reverse("articles:search")
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response
+
+
+def found(client, language, **params):
+    return list(search(client, language, **params).context["articles"])
+
+
+def test_results_are_only_live_articles_in_the_readers_language(client):
+    live = ArticleFactory(
+        translated=True, title_en="Grain corridors", title_fr="Corridors céréaliers"
+    )
+    ArticleFactory(title_en="Grain draft", status=Article.Status.DRAFT)
+    ArticleFactory(title_en="Grain later", published_at=timezone.now() + timedelta(hours=1))
+    ArticleFactory(
+        translated=True, title_en="Grain unreleased", title_fr="Grain pas prêt", ready_fr=False
+    )
+    ArticleFactory(
+        translated=True,
+        title_en="Grain tomorrow",
+        title_fr="Grain demain",
+        release_at_fr=timezone.now() + timedelta(hours=3),
+    )
+    assert found(client, "en", q="grain") == [
+        article for article in Article.objects.live("en") if "Grain" in article.title_en
+    ]
+    assert found(client, "fr", q="grain") == []
+    assert found(client, "fr", q="corridors") == [live]
+    # English words are not searched on the French site.
+    assert found(client, "fr", q="corridors grain") == []
+
+
+def test_title_weighs_more_than_standfirst_more_than_body(client):
+    in_body = ArticleFactory(body_en="<p>Hydropower appears in the body only.</p>")
+    in_title = ArticleFactory(title_en="Hydropower in the title")
+    in_standfirst = ArticleFactory(standfirst_en="Hydropower in the standfirst.")
+    assert found(client, "en", q="hydropower") == [in_title, in_standfirst, in_body]
+
+
+def test_excerpts_highlight_matches_and_escape_the_text(client):
+    ArticleFactory(
+        body_en="<p>Tariffs &lt;script&gt;alert(1)&lt;/script&gt; and more tariffs.</p>"
+    )
+    html = search(client, "en", q="tariffs").content.decode()
+    assert "<mark>Tariffs</mark>" in html
+    assert "<script>alert(1)" not in html
+    assert highlighted_excerpt("<b>a\x02tariff\x03</b>") == (
+        "&lt;b&gt;a<mark>tariff</mark>&lt;/b&gt;"
+    )
+
+
+def test_count_pagination_and_the_query_kept_across_pages(client, settings):
+    ArticleFactory.create_batch(settings.NEWSROOM_PAGE_SIZE + 2, title_en="Fishing quotas")
+    first = search(client, "en", q="quotas")
+    html = first.content.decode()
+    assert f"{settings.NEWSROOM_PAGE_SIZE + 2} results for “quotas”" in html
+    assert 'href="?q=quotas&amp;page=2"' in html
+    assert len(found(client, "en", q="quotas", page=2)) == 2
+    with translation.override("en"):
+        url = reverse("articles:search")
+    assert client.get(url, {"q": "quotas", "page": 9}).status_code == 404
+
+
+def test_filters_by_section_topic_with_subtopics_author_and_dates(client):
+    section, region = SectionFactory(), TopicFactory()
+    country = TopicFactory(parent=region)
+    writer = AuthorFactory()
+    match = ArticleFactory(
+        title_en="Copper mines",
+        section=section,
+        topics=[country],
+        authors=[writer],
+        published_at=datetime(2025, 3, 5, 9, tzinfo=UTC),
+    )
+    ArticleFactory(title_en="Copper prices", published_at=datetime(2025, 6, 5, 9, tzinfo=UTC))
+    assert len(found(client, "en", q="copper")) == 2
+    assert found(client, "en", q="copper", section=section.pk) == [match]
+    assert found(client, "en", q="copper", topic=region.pk) == [match]
+    assert found(client, "en", q="copper", author=writer.slug) == [match]
+    assert found(client, "en", q="copper", since="2025-03-05", until="2025-03-05") == [match]
+    assert found(client, "en", q="copper", until="2025-03-04") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        " ",
+        "a" * 100_000,
+        "grain\x00",
+        "grain & !oil | (wheat <-> corn):*",
+        '"unbalanced quote',
+        "'",
+        "-",
+        "OR AND NOT NEAR(a b)",
+        "title:grain",
+        "*",
+        "the of and",
+        "\u202e\ufeff😀",
+        "%_\\",
+    ],
+)
+def test_bad_queries_give_a_normal_page(client, query):
+    ArticleFactory(title_en="Grain and oil")
+    response = search(client, "en", q=query)
+    assert "<h1>Search</h1>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "grain", "section": "x"},
+        {"q": "grain", "topic": "999999"},
+        {"q": "grain", "author": "nobody"},
+        {"q": "grain", "since": "2025-02-30"},
+        {"q": "grain", "since": "2025-03-01", "until": "2025-01-01"},
+    ],
+)
+def test_bad_filters_are_explained(client, params):
+    response = search(client, "en", **params)
+    assert 'class="form-errors"' in response.content.decode()
+    assert list(response.context["articles"]) == []
+
+
+def test_the_index_follows_edits_and_deletions(client):
+    article = ArticleFactory(title_en="Lithium refining")
+    assert found(client, "en", q="lithium") == [article]
+    article.title_en = "Cobalt refining"
+    article.save()
+    assert found(client, "en", q="lithium") == []
+    assert found(client, "en", q="cobalt") == [article]
+    article.delete()
+    assert found(client, "en", q="cobalt") == []
+    assert not SearchDocument.objects.exists()
+
+
+def test_bulk_writes_are_indexed_by_refresh_or_the_rebuild_command(client):
+    article = ArticleFactory(title_en="Salt marshes")
+    Article.objects.filter(pk=article.pk).update(title_en="Tidal flats")
+    assert found(client, "en", q="tidal") == []
+    refresh_search_index([article.pk])
+    assert found(client, "en", q="tidal") == [article]
+    Article.objects.filter(pk=article.pk).update(title_en="Mud banks")
+    call_command("rebuild_search_index", verbosity=0)
+    assert found(client, "en", q="mud") == [article]
+
+
+def test_case_and_accents_fold_in_every_alphabet(client):
+    french = ArticleFactory(translated=True, title_fr="Les élections régionales", ready_fr=True)
+    russian = ArticleFactory(translated=True, title_ru="Ёлка и Экономика")
+    assert found(client, "fr", q="ELECTIONS REGIONALES") == [french]
+    assert found(client, "ru", q="ЭКОНОМИКА") == [russian]
+    assert found(client, "ru", q="елка") == [russian]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("language", "text", "query"),
+    [
+        ("en", "The economy of the Black Sea", "economies"),
+        ("fr", "Les élections municipales", "election"),
+        ("fr", "Une économie fragile", "economies"),
+        ("ru", "Экономика Центральной Азии", "экономики"),
+    ],
+)
+def test_postgresql_stems_in_each_language(client, language, text, query):
+    article = ArticleFactory(translated=True, **{f"title_{language}": text})
+    assert found(client, language, q=query) == [article]
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_search_query_count_is_constant(client, django_assert_max_num_queries, size):
+    topics = TopicFactory.create_batch(size)
+    for _ in range(size):
+        ArticleFactory(
+            title_en="Wind farms", topics=topics, authors=AuthorFactory.create_batch(size)
+        )
+    with django_assert_max_num_queries(8):
+        response = search(client, "en", q="wind")
+    assert len(response.context["articles"]) == size
