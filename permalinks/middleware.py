@@ -18,7 +18,10 @@ class RedirectFallbackMiddleware:
         if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
             return response
         full_path, path = request.get_full_path(), request.path
-        candidates = {full_path, path}
+        # No stored address holds a NUL byte, and PostgreSQL refuses to compare with one.
+        candidates = {candidate for candidate in (full_path, path) if "\x00" not in candidate}
+        if not candidates:
+            return response
         found = {r.old_path: r for r in Redirect.objects.filter(old_path__in=candidates)}
         redirect = found.get(full_path) or found.get(path)
         destination = redirect.destination() if redirect else None

@@ -17,7 +17,9 @@ from tests.reading.test_metadata import HeadParser
 pytestmark = pytest.mark.django_db
 
 # Short enough for an 80-character section name once labelled.
-HOSTILE = "</script><img src=x onerror=alert(1)>\"q\" 'q' & <b>b</b> \u202eevil\u202c \u200f🗞️👩🏽‍💻"
+HOSTILE = (
+    "</script><img src=x onerror=alert(1)>\"q\" 'q' & <b>b</b> \u202eevil\u202c \u200f🗞️👩🏽‍💻"
+)
 INJECTED = ["<script>alert(", "<img src=x", "<b>b</b>"]
 
 

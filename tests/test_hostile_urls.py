@@ -188,3 +188,9 @@ def test_no_query_string_on_a_real_page_causes_a_500_or_an_offsite_redirect(site
 def test_no_path_at_all_causes_a_500_or_an_offsite_redirect(language, tail, reader, db):
     url = f"/{language}/{quote(tail, safe='/%')}" if language else f"/{quote(tail, safe='/%')}"
     assert_safe_answer(reader.get(url), url)
+
+
+@pytest.mark.parametrize("url", ["/sitemap-%00.xml", "/en/nowhere%00/", "/fr/authors/x%00y/rss/"])
+def test_a_nul_byte_in_an_address_is_a_404_not_a_database_error(reader, url):
+    """PostgreSQL refuses NUL bytes in text: found by the fuzzer in the old-address lookup."""
+    assert reader.get(url).status_code == 404
