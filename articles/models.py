@@ -1,8 +1,11 @@
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +31,26 @@ def unique_slug_per_language(model_name):
     return [
         models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
         for code in language_codes()
+    ]
+
+
+def live_listing_indexes():
+    """Indexes holding every column `live()` tests, so that lists, counts and visibility
+    checks are answered from an index alone.
+
+    SQLite would otherwise read past every article's bodies to reach the columns stored
+    after them. Live articles in listing order, overall and per section, and by id for
+    lists that start from bylines or topics.
+    """
+    live = [name for code in language_codes() for name in (f"ready_{code}", f"release_at_{code}")]
+    return [
+        models.Index(fields=["status", "published_at", "id", *live], name="article_live"),
+        models.Index(
+            fields=["section", "status", "published_at", "id", *live], name="article_section_live"
+        ),
+        models.Index(
+            fields=["id", "status", "published_at", "section", *live], name="article_visibility"
+        ),
     ]
 
 
@@ -186,6 +209,22 @@ class ArticleQuerySet(models.QuerySet):
             (article for article in self.filter(any_slug) if article.released_languages()), None
         )
 
+    def latest_per_section(self, limit):
+        """The `limit` latest of these articles in each section.
+
+        One small indexed query per section inside a single statement: a window function
+        would number every live article on each request.
+        """
+        latest = [
+            Q(
+                pk__in=self.filter(section_id=pk)
+                .order_by("-published_at", "-pk")
+                .values("pk")[:limit]
+            )
+            for pk in Section.objects.values_list("pk", flat=True)
+        ]
+        return self.filter(reduce(operator.or_, latest)) if latest else self.none()
+
     def for_listing(self):
         """What a list of teasers shows: no bodies, section and byline in two queries."""
         return (
@@ -303,7 +342,7 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = unique_slug_per_language("article")
-        indexes = [models.Index(fields=["status", "published_at"], name="article_status_pub")]
+        indexes = live_listing_indexes()
 
     def __str__(self):
         return self.title_in(self.original_language) or self.title or f"#{self.pk}"
@@ -409,10 +448,17 @@ class Article(models.Model):
         )
         if len(curated) >= limit:
             return curated
+        topic_ids = [topic.pk for topic in self.topics.all()]
+        if not topic_ids:
+            return curated
+        # EXISTS rather than a join: the latest live articles are read in index order
+        # until enough share a topic, instead of sorting every article of those topics.
+        tagged = Article.topics.through.objects.filter(
+            article_id=OuterRef("pk"), topic_id__in=topic_ids
+        )
         same_topics = (
-            candidates.filter(topics__in=Topic.objects.filter(articles=self))
+            candidates.filter(Exists(tagged))
             .exclude(pk__in=[article.pk for article in curated])
-            .distinct()
             .order_by("-published_at", "-pk")[: limit - len(curated)]
         )
         return curated + list(same_topics)

@@ -1,6 +1,4 @@
 from django.conf import settings
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -21,6 +19,7 @@ from articles.models import Article, Section, Topic, active_language
 from articles.search import search_articles
 from articles.sitemaps import news_articles
 from newsroom.languages import language_links
+from newsroom.pagination import DeferredRowPaginator
 from pagecache.tags import tag
 from pagecache.views import CachedPageMixin
 
@@ -47,6 +46,7 @@ class LiveArticleListMixin(PublicPageMixin):
     """A paginated list of live teasers; a bad page number is a 404 (ListView's rule)."""
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = DeferredRowPaginator
     context_object_name = "articles"
 
     def live_articles(self):
@@ -61,18 +61,7 @@ class HomeView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         latest = list(Article.objects.live().for_listing()[:HOME_LATEST])
-        ranked = (
-            Article.objects.live()
-            .for_listing()
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(rank__lte=HOME_PER_SECTION)
-        )
+        ranked = Article.objects.live().for_listing().latest_per_section(HOME_PER_SECTION)
         by_section = {}
         for article in ranked:
             by_section.setdefault(article.section, []).append(article)

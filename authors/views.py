@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -55,7 +55,9 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
             raise Http404("This author has no article in this language.")
         live_counts = Article.objects.filter(authors=self.author).aggregate(
             **{
-                code: Count("pk", filter=Q(pk__in=Article.objects.live(code).values("pk")))
+                code: Count(
+                    "pk", filter=Exists(Article.objects.live(code).filter(pk=OuterRef("pk")))
+                )
                 for code in language_codes()
             }
         )
