@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
+from newsroom.pagination import RememberedCountPaginator
 from permalinks.models import Redirect
 
 
@@ -71,6 +72,9 @@ class ArticleAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ["section", "topics"]
     inlines = [BylineInline, RelatedArticleInline]
     date_hierarchy = "published_at"
+    # No count of the whole archive on every page load (there can be 100,000 articles).
+    paginator = RememberedCountPaginator
+    show_full_result_count = False
     prepopulated_fields = slugs_from("title")
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
