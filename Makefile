@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages clean
+.PHONY: install run test lint format messages bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ messages: export DJANGO_DEBUG ?= 1
 messages: install
 	$(BIN)/python manage.py makemessages --locale fr --locale ru --ignore "$(VENV)/*" --ignore "bench/*"
 	$(BIN)/python manage.py compilemessages --ignore "$(VENV)/*"
+
+# Seed an archive and measure the site under gunicorn with wrk (see bench/README.md).
+ARTICLES ?= 10000
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,252 @@
+"""Seed an archive, serve it with gunicorn, load each page with wrk, print the figures.
+
+    python -m bench.run --articles 100000 [--database-url postgres://...]
+
+Every figure is a ratio to a constant 30 KB page served by the same gunicorn, in the same
+run: "cold" with the page cache off, "cached" with it on. See bench/README.md.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000, help="archive size to seed")
+    parser.add_argument(
+        "--database-url",
+        default=f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
+        help="database to seed and serve (default: bench/bench.sqlite3)",
+    )
+    parser.add_argument("--redis-url", default="", help="use Redis as the cache")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8098)
+    parser.add_argument("--reseed", action="store_true", help="seed even if the size matches")
+    return parser.parse_args()
+
+
+def configure(args):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+
+
+def prepare_archive(args):
+    from django.core.management import call_command
+
+    from articles.models import Article
+    from bench.seed import seed
+
+    call_command("migrate", verbosity=0)
+    if args.reseed or Article.objects.count() != args.articles:
+        started = time.monotonic()
+        seed(args.articles, progress=lambda line: print(f"  seeding: {line}", end="\r"))
+        print(f"\nSeeded {args.articles} articles in {time.monotonic() - started:.0f} s")
+        from django.db import connection
+
+        # Fresh statistics, as a live database would have; VACUUM lets PostgreSQL answer
+        # counts from the indexes alone.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def pages():
+    """(label, path) of each measured page, in English; page 500 where the list is long."""
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
+
+    from articles.models import Article, Section
+    from authors.models import Author
+
+    with translation.override("en"):
+        article = Article.objects.live().order_by("-published_at")[10]
+        section = Section.objects.first()
+        author = Author.objects.with_live_articles().first()
+        deep = lambda queryset: max(  # noqa: E731
+            1, min(500, -(-queryset.count() // settings.NEWSROOM_PAGE_SIZE))
+        )
+        section_deep = deep(Article.objects.live().filter(section=section))
+        author_deep = deep(Article.objects.live().filter(authors=author))
+        found = [
+            ("ceiling (constant 30 KB)", "/ceiling/"),
+            ("article", article.get_absolute_url()),
+            ("home", reverse("articles:home")),
+            ("section, page 1", section.get_absolute_url()),
+            (f"section, page {section_deep}", f"{section.get_absolute_url()}?page={section_deep}"),
+            ("author, page 1", author.get_absolute_url()),
+            (f"author, page {author_deep}", f"{author.get_absolute_url()}?page={author_deep}"),
+            ("contributors", reverse("authors:list")),
+        ]
+        # Pages other parts of the site add; measured when their route exists.
+        optional = [
+            ("search", "articles:search", "?q=energy+market"),
+            ("feed (RSS)", "articles:rss", ""),
+            ("sitemap", "sitemap", ""),
+        ]
+        for label, name, query in optional:
+            try:
+                found.append((label, reverse(name) + query))
+            except NoReverseMatch:
+                print(f"  ({label}: no route yet, not measured)")
+    return found
+
+
+def count_queries(paths):
+    """SQL queries per page, uncached, counted in-process."""
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    client = Client()
+    with override_settings(NEWSROOM_PAGE_CACHE_SECONDS=0):
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            counts[path] = len(queries)
+    return counts
+
+
+class Gunicorn:
+    def __init__(self, args, cache_seconds):
+        self.args = args
+        self.env = dict(os.environ, NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds))
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(self.args.workers),
+                "--bind",
+                f"127.0.0.1:{self.args.port}",
+                "--log-level",
+                "warning",
+                "newsroom.wsgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url("/ceiling/"), timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise SystemExit("gunicorn did not start")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.args.port}{path}"
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * UNITS[unit]
+
+
+def load(args, url):
+    """Requests per second, p50 and p99 latency (ms) from one bounded wrk run."""
+    # Warm up: the first request renders (and, when cached, stores) the page.
+    for _ in range(3):
+        urllib.request.urlopen(url, timeout=30).read()
+    output = subprocess.run(
+        [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(args.connections),
+            "--duration",
+            f"{args.duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in output:
+        raise SystemExit(f"{url} answered errors under load:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1))
+    p99 = milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1))
+    return rate, p50, p99
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    configure(args)
+    prepare_archive(args)
+    measured = pages()
+    queries = count_queries([path for _label, path in measured[1:]])
+    from django.db import connection
+
+    print(
+        f"\n{args.articles} articles on {connection.vendor}, cache "
+        f"{'Redis' if args.redis_url else 'local memory'}, gunicorn {args.workers} sync "
+        f"workers, wrk 1 thread {args.connections} connections {args.duration} s per page\n"
+    )
+    results = {}
+    for mode, cache_seconds in [("cold", 0), ("cached", 3600)]:
+        with Gunicorn(args, cache_seconds) as server:
+            for label, path in measured:
+                results[mode, label] = load(args, server.url(path))
+                print(f"  {mode:6} {label:28} {results[mode, label][0]:8.0f} req/s", flush=True)
+    print_table(measured, results, queries)
+
+
+def print_table(measured, results, queries):
+    print(
+        "\n| page | queries | cold req/s | cold ratio | cold p50 / p99 ms "
+        "| cached req/s | cached ratio | cached p50 / p99 ms |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, path in measured:
+        row = [label, str(queries.get(path, 0))]
+        for mode in ("cold", "cached"):
+            rate, p50, p99 = results[mode, label]
+            ceiling = results[mode, measured[0][0]][0]
+            row += [f"{rate:.0f}", f"{rate / ceiling:.2f}", f"{p50:.2f} / {p99:.2f}"]
+        print("| " + " | ".join(row) + " |")
+    print("\nEach ratio is to the ceiling page served by the same gunicorn in the same run.")
+
+
+if __name__ == "__main__":
+    main()
