@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleAuthor, Section, Topic, active_language, language_codes
+from articles.views import site_wide_page
 from authors.models import Author
 
 FEED_SIZE = 20
@@ -113,7 +114,7 @@ class LatestArticlesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        return super().__call__(request, *args, **kwargs)
+        return site_wide_page(super().__call__)(request, *args, **kwargs)
 
 
 class ScopedFeed(LatestArticlesFeed):

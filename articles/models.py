@@ -225,13 +225,17 @@ class ArticleQuerySet(models.QuerySet):
         ]
         return self.filter(reduce(operator.or_, latest)) if latest else self.none()
 
+    def with_bylines(self):
+        """Authors in byline order, in one extra query (see `Article.byline`)."""
+        return self.prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        )
+
     def for_listing(self):
         """What a list of teasers shows: no bodies, section and byline in two queries."""
         return (
             self.select_related("section")
-            .prefetch_related(
-                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-            )
+            .with_bylines()
             .defer("body", *[f"body_{code}" for code in language_codes()])
             .order_by("-published_at", "-pk")
         )
@@ -428,10 +432,21 @@ class Article(models.Model):
         older = models.Q(published_at__lt=self.published_at) | models.Q(
             published_at=self.published_at, pk__lt=self.pk
         )
-        previous = same_section.filter(older).order_by("-published_at", "-pk").first()
-        following = (
-            same_section.exclude(older).exclude(pk=self.pk).order_by("published_at", "pk").first()
+        previous_id = same_section.filter(older).order_by("-published_at", "-pk").values("pk")[:1]
+        following_id = (
+            same_section.exclude(older)
+            .exclude(pk=self.pk)
+            .order_by("published_at", "pk")
+            .values("pk")[:1]
         )
+        # Both in one query, each found by its own indexed subquery.
+        found = same_section.filter(Q(pk__in=previous_id) | Q(pk__in=following_id))
+        previous = following = None
+        for article in found:
+            if (article.published_at, article.pk) < (self.published_at, self.pk):
+                previous = article
+            else:
+                following = article
         return previous, following
 
     def more_on_this_topic(self, language=None, limit=5):

@@ -18,10 +18,11 @@ from articles.metadata import article_metadata, listing_metadata
 from articles.models import Article, Section, Topic, active_language
 from articles.search import search_articles
 from articles.sitemaps import news_articles
+from authors.models import Author
 from newsroom.languages import language_links
 from newsroom.pagination import DeferredRowPaginator
 from pagecache.tags import tag
-from pagecache.views import CachedPageMixin
+from pagecache.views import CachedPageMixin, cached_page
 
 HOME_LATEST = 7
 HOME_PER_SECTION = 4
@@ -36,6 +37,15 @@ class PublicPageMixin(CachedPageMixin):
 
     def page_expires_at(self):
         return Article.objects.next_visibility_change()
+
+
+# Feeds and sitemaps show many articles with their authors, sections and topics.
+SITE_WIDE_TAGS = [tag(Article), tag(Section), tag(Topic), tag(Author)]
+
+
+def site_wide_page(view):
+    """A feed or sitemap: cached until any content changes or the schedule does."""
+    return cached_page(SITE_WIDE_TAGS, Article.objects.next_visibility_change)(view)
 
 
 def byline_tags(articles):
@@ -98,7 +108,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         articles = (
             Article.objects.live(code)
             .select_related("section")
-            .prefetch_related("bylines__author", "topics")
+            .with_bylines()
+            .prefetch_related("topics")
         )
         return get_object_or_404(articles, **{f"slug_{code}": self.kwargs["slug"]})
 
@@ -219,6 +230,12 @@ class LiveArchiveMixin(LiveArticleListMixin):
     def get_queryset(self):
         return self.live_articles()
 
+    def get_dated_queryset(self, **lookup):
+        # Django would first run an EXISTS query to 404 on an empty period; the period's
+        # date list is then empty too, which is already a 404. Live articles are never in
+        # the future.
+        return self.get_queryset().filter(**lookup)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["metadata"] = listing_metadata(
@@ -245,6 +262,7 @@ class MonthArchive(LiveArchiveMixin, MonthArchiveView):
         return date_format(context["month"], "YEAR_MONTH_FORMAT")
 
 
+@site_wide_page
 def news_sitemap(request):
     """Google News sitemap of the reader's language: articles of the last two days."""
     return render(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
+from articles.views import site_wide_page
 from newsroom import health
 
 admin.site.site_header = _("Newsroom desk")
@@ -23,13 +24,13 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        site_wide_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
         name="sitemap-index",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        site_wide_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

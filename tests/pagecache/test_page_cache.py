@@ -154,6 +154,25 @@ def test_publishing_a_draft_shows_it_on_every_page_that_lists_it(client, site):
         assert "Fresh from the desk" in fetch(client, url), url
 
 
+def test_feeds_and_sitemaps_are_cached_and_refreshed_on_publication(
+    client, site, served_from_cache
+):
+    urls = [
+        reverse("articles:rss"),
+        reverse("articles:atom"),
+        reverse("articles:news-sitemap"),
+        reverse("sitemap", kwargs={"section": "articles"}),
+    ]
+    draft = ArticleFactory(title_en="Fresh from the desk", status=Article.Status.DRAFT)
+    for url in urls:
+        assert "fresh-from-the-desk" not in fetch(client, url)
+        served_from_cache(client, url)
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    for url in urls:
+        assert "fresh-from-the-desk" in fetch(client, url), url
+
+
 def test_releasing_a_translation_refreshes_that_languages_pages(client, site):
     article = site["article"]
     with translation.override("fr"):
@@ -317,6 +336,11 @@ def view_setting_a_cookie(request):
     return response
 
 
+def view_with_csp_nonce(request):
+    tag_page(request, ["test"])
+    return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+
 def untagged_view(request):
     return HttpResponse(str(timezone.now().timestamp()))
 
@@ -324,6 +348,7 @@ def untagged_view(request):
 urlpatterns = [
     path("csrf/", view_with_csrf_token),
     path("cookie/", view_setting_a_cookie),
+    path("nonce/", view_with_csp_nonce),
     path("untagged/", untagged_view),
 ]
 
@@ -342,3 +367,10 @@ def test_responses_with_a_csrf_token_or_a_cookie_are_never_cached(client):
 @pytest.mark.urls("tests.pagecache.test_page_cache")
 def test_pages_that_did_not_opt_in_are_never_cached(client):
     assert client.get("/untagged/").content != client.get("/untagged/").content
+
+
+@pytest.mark.urls("tests.pagecache.test_page_cache")
+def test_responses_with_a_csp_nonce_are_never_cached(client):
+    first, second = client.get("/nonce/"), client.get("/nonce/")
+    assert "nonce-" in first["Content-Security-Policy"]
+    assert first.content != second.content
