@@ -43,4 +43,23 @@ def mark_changed(*tags):
         return
     CacheTag.objects.touch(tags)
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: CacheTag.objects.touch(tags))
+        touch_after_commit(tags)
+
+
+class TagsToTouch(set):
+    """The tags a transaction marked, touched together when it commits."""
+
+    def __call__(self):
+        CacheTag.objects.touch(self)
+
+
+def touch_after_commit(tags):
+    """One touch at commit for every mark of the transaction: a bulk write (an import)
+    marks thousands of times, and one commit per mark would cost a disk sync each."""
+    pending = getattr(connection, "pagecache_tags_to_touch", None)
+    # A hook registered in a savepoint that was rolled back is gone: register a new one.
+    if pending is None or not any(hook[1] is pending for hook in connection.run_on_commit):
+        pending = TagsToTouch()
+        connection.pagecache_tags_to_touch = pending
+        transaction.on_commit(pending)
+    pending.update(tags)

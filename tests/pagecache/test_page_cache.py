@@ -295,6 +295,39 @@ def test_a_change_is_marked_again_once_its_transaction_commits(
     assert CacheTag.objects.filter(name="articles.article").exists()
 
 
+def test_every_mark_of_a_transaction_is_touched_again_in_one_write_at_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        mark_changed("articles.article")
+        mark_changed("articles.article:1", "authors.author")
+    assert len(callbacks) == 1
+    CacheTag.objects.all().delete()
+    callbacks[0]()
+    assert set(CacheTag.objects.values_list("name", flat=True)) == {
+        "articles.article",
+        "articles.article:1",
+        "authors.author",
+    }
+
+
+def test_a_mark_after_a_rolled_back_savepoint_is_still_touched_at_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                mark_changed("articles.article:1")
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        mark_changed("articles.article:2")
+    CacheTag.objects.all().delete()
+    for callback in callbacks:
+        callback()
+    assert CacheTag.objects.filter(name="articles.article:2").exists()
+
+
 @pytest.fixture
 def staff_client(client):
     user = get_user_model().objects.create_user("editor", password="x", is_staff=True)
