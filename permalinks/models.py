@@ -18,15 +18,23 @@ def normalize_path(url):
 
 
 class RedirectQuerySet(models.QuerySet):
-    def point(self, old_url, target, language):
-        """Make `old_url` lead to `target` in `language` (replacing what it led to before)."""
-        self.update_or_create(
-            old_path=normalize_path(old_url),
-            defaults={
-                "content_type": ContentType.objects.get_for_model(target),
-                "object_id": target.pk,
-                "language": language,
-            },
+    def point(self, target, language, *old_urls):
+        """Make each of `old_urls` lead to `target` in `language`, whatever it led to before."""
+        content_type = ContentType.objects.get_for_model(target)
+        paths = dict.fromkeys(normalize_path(url) for url in old_urls)
+        self.bulk_create(
+            [
+                Redirect(
+                    old_path=path,
+                    content_type=content_type,
+                    object_id=target.pk,
+                    language=language,
+                )
+                for path in paths
+            ],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["content_type", "object_id", "language"],
         )
 
     def remember_slug_changes(self, target, old_slugs):
@@ -39,7 +47,7 @@ class RedirectQuerySet(models.QuerySet):
             if old_slug and new_slug and old_slug != new_slug:
                 with translation.override(code):
                     old_url = type(target)(**{f"slug_{code}": old_slug}).get_absolute_url()
-                self.point(old_url, target, code)
+                self.point(target, code, old_url)
 
     def for_target(self, target):
         return self.filter(

@@ -126,6 +126,17 @@ def parse_time(value):
     return moment
 
 
+def holds_nul(value):
+    """Whether a NUL character hides anywhere in `value` (PostgreSQL refuses to store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 def image_path(media_dir, relative):
     """The file `relative` names inside `media_dir`, or ValueError saying what is wrong."""
     if media_dir is None:
@@ -185,6 +196,9 @@ class Checker:
             )
             self.report.error(f"{location}{where}", error.message)
         if errors:
+            return
+        if holds_nul(data):
+            self.report.error(location, "contains a NUL character, which no text may hold")
             return
         self.check_languages(location, data)
         getattr(self, f"check_{record.kind}")(location, data)
@@ -406,8 +420,7 @@ class Writer:
             )
             self.ids[kind][data["key"]] = obj.pk
         for language, paths in data.get("old_urls", {}).items():
-            for old_url in paths:
-                Redirect.objects.point(old_url, obj, language)
+            Redirect.objects.point(obj, language, *paths)
 
     def free_slug(self, model, column, slug, obj):
         """`slug` unless another object has it and slugs are only suggestions."""
@@ -497,17 +510,25 @@ class Writer:
         article.save()
         if not created:
             Redirect.objects.remember_slug_changes(article, old_slugs)
-        ArticleAuthor.objects.filter(article=article).delete()
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, author_id=self.ids["author"][key], position=position)
-            for position, key in enumerate(dict.fromkeys(data["authors"]))
-        )
+        self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])
         if "topics" in data:
             article.topics.set([self.ids["topic"][key] for key in data["topics"]])
         if "related" in data:
             self.related[data["key"]] = data["related"]
         self.written_articles.add(article.pk)
         self.remember("article", data, article, created)
+
+    def write_byline(self, article, created, author_ids):
+        author_ids = list(dict.fromkeys(author_ids))
+        if not created:
+            current = list(article.bylines.values_list("author_id", flat=True))
+            if current == author_ids:
+                return
+            article.bylines.all().delete()
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, author_id=author_id, position=position)
+            for position, author_id in enumerate(author_ids)
+        )
 
     def finish_item(self, kind, data, obj, created):
         self.remember(kind, data, obj, created)

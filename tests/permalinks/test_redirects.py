@@ -83,27 +83,27 @@ def test_a_second_slug_change_still_leads_every_old_address_to_the_current_one(c
 
 def test_a_redirect_to_an_article_no_longer_public_is_a_404(client):
     article = ArticleFactory()
-    Redirect.objects.point("/2020/01/01/story/", article, "en")
+    Redirect.objects.point(article, "en", "/2020/01/01/story/")
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
     assert client.get("/2020/01/01/story/").status_code == 404
 
 
 def test_a_redirect_never_leads_to_another_site(client):
     section = SectionFactory(slug_en="world")
-    Redirect.objects.point("https://evil.example.com/category/world/?x=1", section, "en")
+    Redirect.objects.point(section, "en", "https://evil.example.com/category/world/?x=1")
     assert Redirect.objects.get().old_path == "/category/world/?x=1"
     response = client.get("/category/world/?x=1")
     assert (response.status_code, response["Location"]) == (301, "/en/sections/world/")
 
 
 def test_only_reads_are_redirected(client):
-    Redirect.objects.point("/author/someone/", AuthorFactory(), "en")
+    Redirect.objects.point(AuthorFactory(), "en", "/author/someone/")
     assert client.post("/author/someone/").status_code == 404
 
 
 def test_a_query_string_is_part_of_the_old_address(client):
     article = ArticleFactory()
-    Redirect.objects.point("/?p=7", article, "en")
+    Redirect.objects.point(article, "en", "/?p=7")
     assert client.get("/?p=7")["Location"] == article.get_absolute_url("en")
     assert client.get("/?p=8").status_code == 302  # the usual language redirect
     assert client.get("/?p=8")["Location"] == "/en/?p=8"
@@ -113,7 +113,7 @@ def test_a_query_string_is_part_of_the_old_address(client):
 def test_a_redirect_costs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     article = ArticleFactory(translated=True)
     for index in range(20):
-        Redirect.objects.point(f"/old/{index}/", article, "fr")
+        Redirect.objects.point(article, "fr", f"/old/{index}/")
     with django_assert_max_num_queries(MAX_QUERIES_FOR_A_REDIRECT):
         response = client.get("/old/7/")
     assert response["Location"] == article.get_absolute_url("fr")

@@ -133,8 +133,8 @@ def archive():
     RelatedArticle.objects.create(source=live, target=scheduled, position=1)
     live.ready_fr = False
     live.save()
-    Redirect.objects.point("/2020/01/01/ports/", live, "en")
-    Redirect.objects.point("/author/zoe/", author, "en")
+    Redirect.objects.point(live, "en", "/2020/01/01/ports/")
+    Redirect.objects.point(author, "en", "/author/zoe/")
     return {"live": live, "draft": draft, "scheduled": scheduled}
 
 

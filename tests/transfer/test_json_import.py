@@ -169,6 +169,10 @@ def ready_without_body(data):
     data["articles"][1]["translations"]["ru"] = {"title": "Без текста", "ready": True}
 
 
+def nul_character(data):
+    data["articles"][0]["translations"]["fr"]["title"] = "Un\x00titre"
+
+
 def wrong_format(data):
     data["format"] = "wordpress"
 
@@ -194,6 +198,7 @@ BAD_ITEMS = {
         ready_without_body,
         "articles[1].translations.ru.ready: a translation needs a title and a body",
     ),
+    "NUL character": (nul_character, "articles[0]: contains a NUL character"),
     "wrong format": (wrong_format, 'format: expected "format": "newsroom-articles"'),
 }
 
