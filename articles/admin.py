@@ -1,11 +1,24 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
+from articles import translation_desk
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    RelatedArticle,
+    Section,
+    Topic,
+    TranslationMatrix,
+    TranslationState,
+    language_codes,
+    translation_state_filter,
+)
 from newsroom.pagination import RememberedCountPaginator
 from permalinks.models import Redirect
 
@@ -31,12 +44,19 @@ class ReadinessFilter(admin.SimpleListFilter):
             choices.append(
                 (f"{code}-missing", _("%(language)s not ready") % {"language": _(name)})
             )
+            choices.append(
+                (f"{code}-outdated", _("%(language)s outdated") % {"language": _(name)})
+            )
         return choices
 
     def queryset(self, request, queryset):
         code, _sep, state = (self.value() or "").partition("-")
-        if code in language_codes() and state in {"ready", "missing"}:
+        if code not in language_codes():
+            return queryset
+        if state in {"ready", "missing"}:
             return queryset.filter(**{f"ready_{code}": state == "ready"})
+        if state == "outdated":
+            return queryset.filter(translation_state_filter(code, TranslationState.OUTDATED))
         return queryset
 
 
@@ -56,8 +76,20 @@ class RelatedArticleInline(admin.TabularInline):
     fields = ["target", "position"]
 
 
+class ArticleForm(forms.ModelForm):
+    no_translation_impact = forms.BooleanField(
+        label=_("No translation impact"),
+        required=False,
+        help_text=_(
+            "Tick for a trivial edit of the original (a typo, a comma): translations are not "
+            "flagged as outdated."
+        ),
+    )
+
+
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
+    form = ArticleForm
     list_display = [
         "__str__",
         "status_badge",
@@ -80,7 +112,16 @@ class ArticleAdmin(TabbedTranslationAdmin):
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "original_language", "section", "topics"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "original_language",
+                    "no_translation_impact",
+                    "section",
+                    "topics",
+                ]
+            },
         ),
         (
             _("Lead image"),
@@ -102,10 +143,37 @@ class ArticleAdmin(TabbedTranslationAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        obj.save(translation_impact=not form.cleaned_data.get("no_translation_impact"))
         if change:
             old_slugs = {code: form.initial.get(f"slug_{code}") for code in language_codes()}
             Redirect.objects.remember_slug_changes(obj, old_slugs)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/translation/<str:language>/",
+                self.admin_site.admin_view(self.translation_view),
+                name="articles_article_translation",
+            ),
+            *super().get_urls(),
+        ]
+
+    def translation_view(self, request, object_id, language):
+        return translation_desk.translation_view(self, request, object_id, language)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        outdated = [
+            (name, reverse("admin:articles_article_translation", args=[article.pk, code]))
+            for code, name in settings.LANGUAGES
+            if article and article.translation_state(code) == TranslationState.OUTDATED
+        ]
+        return super().change_view(
+            request,
+            object_id,
+            form_url,
+            extra_context={"outdated_translations": outdated, **(extra_context or {})},
+        )
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
@@ -119,12 +187,9 @@ class ArticleAdmin(TabbedTranslationAdmin):
             " ",
             '<span class="readiness readiness-{}" title="{}">{}</span>',
             (
-                (
-                    "ready" if getattr(article, f"ready_{code}") else "missing",
-                    _("ready") if getattr(article, f"ready_{code}") else _("not ready"),
-                    code.upper(),
-                )
+                (state, state.label, code.upper())
                 for code in language_codes()
+                for state in [article.translation_state(code)]
             ),
         )
 
@@ -152,3 +217,75 @@ class TopicAdmin(TabbedTranslationAdmin):
     search_fields = translated("name")
     autocomplete_fields = ["parent"]
     prepopulated_fields = slugs_from("name")
+
+
+@admin.register(TranslationMatrix)
+class TranslationMatrixAdmin(admin.ModelAdmin):
+    """Articles against languages: what is missing, in progress, ready or outdated."""
+
+    list_display = ["__str__", "status_badge", "original_language"]
+    list_filter = ["status", "section", "authors", "published_at", "original_language"]
+    search_fields = translated("title")
+    list_per_page = 50
+    # Counting all 100,000 rows for "(N total)" costs a query for nothing.
+    show_full_result_count = False
+    status_badge = ArticleAdmin.status_badge
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_translation_states()
+            .only("pk", "original_language", "status", "published_at", *translated("title"))
+        )
+
+    def get_list_display(self, request):
+        return [
+            *self.list_display,
+            *(self.state_column(code, name) for code, name in settings.LANGUAGES),
+        ]
+
+    @staticmethod
+    def state_column(code, name):
+        @admin.display(description=name)
+        def column(article):
+            state = TranslationState(getattr(article, f"state_{code}"))
+            if code == article.original_language:
+                url = reverse("admin:articles_article_change", args=[article.pk])
+                label = _("%(state)s (original)") % {"state": state.label}
+            else:
+                url = reverse("admin:articles_article_translation", args=[article.pk, code])
+                label = state.label
+            return format_html(
+                '<a class="translation-state translation-{}" href="{}">{}</a>', state, url, label
+            )
+
+        return column
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            totals = changelist.queryset.translation_totals()
+            response.context_data["translation_totals"] = [
+                (name, [(state, totals[code][state]) for state in TranslationState])
+                for code, name in settings.LANGUAGES
+            ]
+        return response
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article") or request.user.has_perm(
+            "articles.change_article"
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

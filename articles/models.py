@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +156,53 @@ class Topic(TranslatedSlugMixin, models.Model):
         return Article.objects.filter(topics__in=self.descendant_ids()).values("pk")
 
 
+# The original-language fields a translation is made from; changing one makes it outdated.
+TRANSLATED_TEXT_FIELDS = ("title", "standfirst", "body")
+
+
+class TranslationState(models.TextChoices):
+    MISSING = "missing", _("missing")
+    IN_PROGRESS = "in_progress", _("in progress")
+    OUTDATED = "outdated", _("outdated")
+    READY = "ready", _("ready")
+
+
+def translation_state_conditions(code):
+    """What puts a language version in each state, first match wins; anything else is in
+    progress. The SQL twin of `Article.translation_state()`."""
+    # `> ''` is false for both NULL and the empty string.
+    has_text = Q()
+    for field in TRANSLATED_TEXT_FIELDS:
+        has_text |= Q(**{f"{field}_{code}__gt": ""})
+    return [
+        (TranslationState.MISSING, ~has_text),
+        (
+            TranslationState.OUTDATED,
+            ~Q(original_language=code)
+            & Q(**{f"translated_from_{code}__lt": F("original_version")}),
+        ),
+        (TranslationState.READY, Q(**{f"ready_{code}": True})),
+    ]
+
+
+def live_condition(code, now):
+    """The condition for an article to be live in `code` at `now` (see `live()`)."""
+    released = Q(**{f"release_at_{code}__isnull": True}) | Q(**{f"release_at_{code}__lte": now})
+    return released & Q(
+        status=Article.Status.PUBLISHED, published_at__lte=now, **{f"ready_{code}": True}
+    )
+
+
+def translation_state_filter(code, state):
+    """The condition for the `code` version of an article to be in `state`."""
+    earlier = Q()
+    for candidate, condition in translation_state_conditions(code):
+        if candidate == state:
+            return condition & ~earlier
+        earlier |= condition
+    return ~earlier
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, language=None):
         """Articles a reader may see now in `language` (the active language by default).
@@ -164,21 +211,14 @@ class ArticleQuerySet(models.QuerySet):
         release time (if any) passed.
         Every public page, feed, sitemap, search and related list starts here.
         """
-        code = active_language(language)
-        now = timezone.now()
-        return self.filter(
-            Q(**{f"release_at_{code}__isnull": True}) | Q(**{f"release_at_{code}__lte": now}),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-            **{f"ready_{code}": True},
-        )
+        return self.filter(live_condition(active_language(language), timezone.now()))
 
     def live_in_any_language(self):
         """Articles live in at least one language: what sitemaps list."""
-        live_somewhere = models.Q()
-        for code in language_codes():
-            live_somewhere |= models.Q(pk__in=Article.objects.live(code).values("pk"))
-        return self.filter(live_somewhere)
+        now = timezone.now()
+        return self.filter(
+            reduce(operator.or_, (live_condition(code, now) for code in language_codes()))
+        )
 
     def next_visibility_change(self):
         """The earliest future moment at which some article or language becomes visible.
@@ -229,6 +269,50 @@ class ArticleQuerySet(models.QuerySet):
         """Authors in byline order, in one extra query (see `Article.byline`)."""
         return self.prefetch_related(
             Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        )
+
+    def with_translation_states(self):
+        """Annotates `state_<code>` (a `TranslationState`) for every language."""
+        return self.annotate(
+            **{
+                f"state_{code}": models.Case(
+                    *[
+                        models.When(condition, then=models.Value(state))
+                        for state, condition in translation_state_conditions(code)
+                    ],
+                    default=models.Value(TranslationState.IN_PROGRESS),
+                    output_field=models.CharField(),
+                )
+                for code in language_codes()
+            }
+        )
+
+    def translation_totals(self):
+        """{language: {state: count}} over this queryset, in one query."""
+        counts = self.aggregate(
+            **{
+                f"{code}__{state}": models.Count(
+                    "pk", filter=translation_state_filter(code, state)
+                )
+                for code in language_codes()
+                for state in TranslationState
+            }
+        )
+        return {
+            code: {state: counts[f"{code}__{state}"] for state in TranslationState}
+            for code in language_codes()
+        }
+
+    def with_outdated_translation(self, languages=None):
+        """Articles with an outdated translation in one of `languages` (default: any)."""
+        return self.filter(
+            reduce(
+                operator.or_,
+                (
+                    translation_state_filter(code, TranslationState.OUTDATED)
+                    for code in languages or language_codes()
+                ),
+            )
         )
 
     def for_listing(self):
@@ -299,6 +383,15 @@ class Article(models.Model):
             "Empty means together with the article."
         ),
     )
+    translated_from = models.PositiveIntegerField(
+        _("translated from version"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The version of the original text this translation was last confirmed against."
+        ),
+    )
 
     original_language = models.CharField(
         _("original language"),
@@ -336,6 +429,12 @@ class Article(models.Model):
         blank=True,
         help_text=_("A time in the future schedules the article. Empty means now, on publish."),
     )
+    original_version = models.PositiveIntegerField(
+        _("original version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up each time the original's title, standfirst or body changes."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -351,7 +450,14 @@ class Article(models.Model):
     def __str__(self):
         return self.title_in(self.original_language) or self.title or f"#{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, translation_impact=True, **kwargs):
+        """Cleans bodies, fills slugs, and tracks the original text for translators.
+
+        A change to the original's title, standfirst or body starts a new original
+        version, which makes the existing translations outdated, unless the editor says the
+        change has no `translation_impact` (a typo): then the current version's text is
+        corrected in place. Partial saves (`update_fields`) leave the tracking alone.
+        """
         for code in language_codes():
             setattr(self, f"body_{code}", clean_html(getattr(self, f"body_{code}")))
             title = getattr(self, f"title_{code}")
@@ -362,12 +468,57 @@ class Article(models.Model):
                 setattr(self, f"slug_{code}", unique_slug(others, f"slug_{code}", title))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            super().save(*args, **kwargs)
+            return
+        previous = self.original_texts.order_by("-version").first() if self.pk else None
+        text = self.original_text()
+        if previous and translation_impact and previous.text() != text:
+            self.original_version = previous.version + 1
+        for code in language_codes():
+            if self.translated_from_version(code) is None and self.has_text(code):
+                setattr(self, f"translated_from_{code}", self.original_version)
         super().save(*args, **kwargs)
+        if previous is None or previous.text() != text:
+            self.original_texts.update_or_create(version=self.original_version, defaults=text)
 
     def get_absolute_url(self, language=None):
         code = active_language(language)
         with translation.override(code):
             return reverse("articles:detail", kwargs={"slug": getattr(self, f"slug_{code}")})
+
+    def original_text(self):
+        """The original language's title, standfirst and body, as a dict."""
+        return {
+            field: getattr(self, f"{field}_{self.original_language}") or ""
+            for field in TRANSLATED_TEXT_FIELDS
+        }
+
+    def has_text(self, language):
+        return any(getattr(self, f"{field}_{language}") for field in TRANSLATED_TEXT_FIELDS)
+
+    def translated_from_version(self, language):
+        return getattr(self, f"translated_from_{language}")
+
+    def translation_state(self, language):
+        """The `TranslationState` of one language version (twin of the SQL conditions)."""
+        if not self.has_text(language):
+            return TranslationState.MISSING
+        translated_from = self.translated_from_version(language)
+        if (
+            language != self.original_language
+            and translated_from is not None
+            and translated_from < self.original_version
+        ):
+            return TranslationState.OUTDATED
+        if getattr(self, f"ready_{language}"):
+            return TranslationState.READY
+        return TranslationState.IN_PROGRESS
+
+    def confirm_translation(self, language):
+        """The translator's word that `language` is up to date with the current original."""
+        setattr(self, f"translated_from_{language}", self.original_version)
+        self.save(update_fields=[f"translated_from_{language}"])
 
     def title_in(self, language):
         return getattr(self, f"title_{language}")
@@ -477,6 +628,40 @@ class Article(models.Model):
             .order_by("-published_at", "-pk")[: limit - len(curated)]
         )
         return curated + list(same_topics)
+
+
+class TranslationMatrix(Article):
+    """The admin's view of articles against languages (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("translation matrix")
+        verbose_name_plural = _("translation matrix")
+
+
+class OriginalText(models.Model):
+    """The original language's text at one version, for translators' diffs."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="original_texts")
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    standfirst = models.TextField(_("standfirst"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    saved_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        ordering = ["article", "version"]
+        verbose_name = _("original text")
+        verbose_name_plural = _("original texts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "version"], name="original_text_version")
+        ]
+
+    def __str__(self):
+        return f"{self.article} v{self.version}"
+
+    def text(self):
+        return {field: getattr(self, field) for field in TRANSLATED_TEXT_FIELDS}
 
 
 class ArticleAuthor(models.Model):

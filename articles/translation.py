@@ -29,6 +29,7 @@ class ArticleTranslationOptions(TranslationOptions):
         "image_credit",
         "ready",
         "release_at",
+        "translated_from",
     )
     empty_values = {"slug": None}
     # An article is public only in the languages it is translated into: never fall back.
