@@ -33,9 +33,15 @@ from transfer.models import SourceKey
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "newsroom-articles.schema.json"
 MODELS = {"author": Author, "section": Section, "topic": Topic, "article": Article}
 PLURALS = {"author": "authors", "section": "sections", "topic": "topics", "article": "articles"}
-# The translated fields of each kind, as registered with modeltranslation.
+# The translated fields of each kind, as registered with modeltranslation, except internal
+# bookkeeping (not editable, such as the original version a translation was confirmed against).
 TRANSLATED = {
-    kind: translator.get_options_for_model(model).fields for kind, model in MODELS.items()
+    kind: [
+        name
+        for name in translator.get_options_for_model(model).fields
+        if model._meta.get_field(name).editable
+    ]
+    for kind, model in MODELS.items()
 }
 AUTHOR_LINKS = ["email", "website", "mastodon", "bluesky", "x", "linkedin"]
 IMAGE_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]
