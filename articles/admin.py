@@ -1,13 +1,16 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles import translation_desk
+from articles.links import stored_href
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -21,6 +24,8 @@ from articles.models import (
 )
 from newsroom.pagination import RememberedCountPaginator
 from permalinks.models import Redirect
+
+LINK_SEARCH_RESULTS = 10
 
 
 def translated(*fields):
@@ -155,8 +160,40 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 self.admin_site.admin_view(self.translation_view),
                 name="articles_article_translation",
             ),
+            path(
+                "link-search/",
+                self.admin_site.admin_view(self.link_search_view),
+                name="articles_article_link_search",
+            ),
             *super().get_urls(),
         ]
+
+    def link_search_view(self, request):
+        """Articles whose title or standfirst matches `q`, in any language, for linking to
+        them from a body (articles/links.py). Unpublished ones too: their links show as
+        plain text until they are released."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()
+        if not term:
+            return JsonResponse({"results": []})
+        articles, _may_have_duplicates = self.get_search_results(
+            request, Article.objects.defer(*translated("body")).order_by("-pk"), term
+        )
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": article.pk,
+                        "title": str(article),
+                        "status": str(article.get_status_display()),
+                        "languages": article.released_languages(),
+                        "href": stored_href(article.pk),
+                    }
+                    for article in articles.distinct()[:LINK_SEARCH_RESULTS]
+                ]
+            }
+        )
 
     def translation_view(self, request, object_id, language):
         return translation_desk.translation_view(self, request, object_id, language)
@@ -199,6 +236,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/article-links.js"]
 
 
 @admin.register(Section)

@@ -83,7 +83,8 @@ class LatestArticlesFeed(Feed):
         return article.standfirst
 
     def item_extra_kwargs(self, article):
-        return {"content": article.body}
+        base_url = self.request.build_absolute_uri("/").rstrip("/")
+        return {"content": article.body_for_reader(base_url=base_url)}
 
     def item_pubdate(self, article):
         return article.public_since(translation.get_language())

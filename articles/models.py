@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.sanitize import clean_html
@@ -458,8 +459,12 @@ class Article(models.Model):
         change has no `translation_impact` (a typo): then the current version's text is
         corrected in place. Partial saves (`update_fields`) leave the tracking alone.
         """
+        # Links between articles live in articles/links.py, which needs this module.
+        from articles.links import store_article_links
+
         for code in language_codes():
-            setattr(self, f"body_{code}", clean_html(getattr(self, f"body_{code}")))
+            body = clean_html(getattr(self, f"body_{code}"))
+            setattr(self, f"body_{code}", store_article_links(body))
             title = getattr(self, f"title_{code}")
             if not (title and getattr(self, f"body_{code}")):
                 setattr(self, f"ready_{code}", False)
@@ -519,6 +524,14 @@ class Article(models.Model):
         """The translator's word that `language` is up to date with the current original."""
         setattr(self, f"translated_from_{language}", self.original_version)
         self.save(update_fields=[f"translated_from_{language}"])
+
+    def body_for_reader(self, language=None, base_url=""):
+        """The body with its links to other articles resolved for a reader of `language`
+        (see articles/links.py); `base_url` makes those addresses absolute."""
+        from articles.links import link_articles
+
+        code = active_language(language)
+        return mark_safe(link_articles(getattr(self, f"body_{code}") or "", code, base_url))
 
     def title_in(self, language):
         return getattr(self, f"title_{language}")

@@ -14,6 +14,7 @@ from django.views.generic import (
 )
 
 from articles.forms import SearchForm
+from articles.links import linked_article_ids
 from articles.metadata import article_metadata, listing_metadata
 from articles.models import Article, Section, Topic, active_language
 from articles.search import search_articles
@@ -21,7 +22,7 @@ from articles.sitemaps import news_articles
 from authors.models import Author
 from newsroom.languages import language_links
 from newsroom.pagination import DeferredRowPaginator
-from pagecache.tags import tag
+from pagecache.tags import tag, tag_pk
 from pagecache.views import CachedPageMixin, cached_page
 
 HOME_LATEST = 7
@@ -154,6 +155,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             *[tag(related) for related in context["more_on_this_topic"]],
             # The previous and next articles of the section.
             tag(article.section, "articles"),
+            # Links in the body follow the linked articles' releases and addresses.
+            *[tag_pk(Article, pk) for pk in linked_article_ids(article.body)],
         ]
 
 

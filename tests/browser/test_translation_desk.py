@@ -1,0 +1,69 @@
+"""In real Chromium: a translator fixes a stale French translation from the matrix, and an
+editor links to another article from a body."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from articles.models import Article, TranslationState
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def signed_in(page, live_server, client, admin_user):
+    client.force_login(admin_user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    return page
+
+
+def test_translator_fixes_a_stale_french_translation_from_the_matrix(signed_in, live_server):
+    page = signed_in
+    article = ArticleFactory(translated=True, title_en="Ports and power")
+    article.body_en = "<p>The body.</p><h2>A subheading</h2><p>More body, and a new fact.</p>"
+    article.save()
+
+    page.goto(live_server.url + reverse("admin:articles_translationmatrix_changelist"))
+    assert "French: 0 missing, 0 in progress, 1 outdated, 0 ready" in page.inner_text(
+        ".translation-totals"
+    )
+    page.locator("a.translation-outdated").first.click()
+    page.wait_for_url(f"**/admin/articles/article/{article.pk}/translation/*/")
+    assert page.inner_text(".word-diff ins") == ", and a new fact"
+
+    language = page.url.rstrip("/").rsplit("/", 1)[1]
+    body = page.locator(f"textarea[name=body_{language}]")
+    body.fill(body.input_value() + "<p>Un fait nouveau.</p>")
+    page.get_by_role("button", name="Save and confirm up to date").click()
+    page.wait_for_load_state()
+    assert "translation saved and confirmed up to date" in page.inner_text(".messagelist")
+
+    article.refresh_from_db()
+    assert article.translation_state(language) == TranslationState.READY
+    assert "Un fait nouveau." in getattr(article, f"body_{language}")
+
+
+def test_editor_links_to_another_article_by_searching_its_title(signed_in, live_server):
+    page = signed_in
+    target = ArticleFactory(translated=True, title_en="Grain deal", title_fr="Accord céréalier")
+    article = ArticleFactory(title_en="Host story", body_en="<p>Context.</p>")
+
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    body = page.locator("textarea[name=body_en]")
+    body.evaluate("(textarea) => textarea.setSelectionRange(3, 10)")  # "Context"
+    search = page.locator("textarea[name=body_en] + .article-link-search input")
+    search.fill("céréalier")
+    page.get_by_role("button", name="Grain deal — EN FR RU").click()
+    assert body.input_value() == f'<p><a href="/article/{target.pk}/">Context</a>.</p>'
+
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(live_server.url + reverse("admin:articles_article_changelist"))
+    stored = Article.objects.get(pk=article.pk).body_en
+    assert f'href="/article/{target.pk}/"' in stored
+    page.goto(live_server.url + article.get_absolute_url("en"))
+    link = page.locator(".article__body a")
+    assert link.get_attribute("href") == target.get_absolute_url("en")
