@@ -1,15 +1,22 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.contrib.admin.options import flatten_fieldsets
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from articles import translation_desk
+from articles import roles, services, translation_desk
 from articles.links import stored_href
 from articles.models import (
     Article,
@@ -65,7 +72,44 @@ class ReadinessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BylineInline(admin.TabularInline):
+class MyArticlesFilter(admin.SimpleListFilter):
+    title = _("byline")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("My articles"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(bylines__author__user=request.user)
+        return queryset
+
+
+class ScheduleForm(forms.Form):
+    published_at = forms.DateTimeField(
+        label=_("Publication time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+
+
+class ArticleContentInline(admin.TabularInline):
+    """Bylines and related links change only with the right to change the whole article."""
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self.may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
+
+    def may_edit(self, request, article):
+        return article is None or roles.can_edit_everything(request.user, article)
+
+
+class BylineInline(ArticleContentInline):
     model = ArticleAuthor
     autocomplete_fields = ["author"]
     extra = 0
@@ -73,7 +117,7 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "position"]
 
 
-class RelatedArticleInline(admin.TabularInline):
+class RelatedArticleInline(ArticleContentInline):
     model = RelatedArticle
     fk_name = "source"
     autocomplete_fields = ["target"]
@@ -103,7 +147,14 @@ class ArticleAdmin(TabbedTranslationAdmin):
         "byline_names",
         "published_at",
     ]
-    list_filter = ["status", "section", ReadinessFilter, "original_language", "topics"]
+    list_filter = [
+        MyArticlesFilter,
+        "status",
+        "section",
+        ReadinessFilter,
+        "original_language",
+        "topics",
+    ]
     list_select_related = ["section"]
     search_fields = translated("title", "standfirst")
     autocomplete_fields = ["section", "topics"]
@@ -113,6 +164,9 @@ class ArticleAdmin(TabbedTranslationAdmin):
     paginator = RememberedCountPaginator
     show_full_result_count = False
     prepopulated_fields = slugs_from("title")
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    # Status and publication time change only through the workflow buttons (services.py).
+    workflow_fields = ["status", "published_at", "activity"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
@@ -121,6 +175,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 "fields": [
                     "status",
                     "published_at",
+                    "activity",
                     "original_language",
                     "no_translation_impact",
                     "section",
@@ -137,6 +192,104 @@ class ArticleAdmin(TabbedTranslationAdmin):
             {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), *self.workflow_fields]
+        if not roles.is_editor(request.user):
+            readonly += roles.release_field_names()
+        if obj is None or roles.can_edit_everything(request.user, obj):
+            return readonly
+        editable = {
+            name
+            for code in roles.translation_languages(request.user, obj)
+            for name in roles.translated_field_names(code)
+        }
+        every_field = flatten_fieldsets(self.get_fieldsets(request, obj))
+        return [*readonly, *(name for name in every_field if name not in editable)]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        readonly = set(self.get_readonly_fields(request, obj))
+        return {
+            target: sources
+            for target, sources in super().get_prepopulated_fields(request, obj).items()
+            if target not in readonly and not readonly.intersection(sources)
+        }
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.can_edit(request.user, obj))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        profile = getattr(request.user, "author_profile", None)
+        if not change and profile and not roles.is_editor(request.user):
+            # An author's new article carries their name, or they could not edit it again.
+            ArticleAuthor.objects.get_or_create(
+                article=article, author=profile, defaults={"position": article.bylines.count()}
+            )
+        services.record_edit(article, by=request.user)
+
+    def transition_view(self, request, object_id, transition):
+        """A confirmation page for one workflow step; the POST runs it through services."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or transition not in TRANSITION_LABELS:
+            raise Http404
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        form = ScheduleForm(request.POST or None) if transition == "schedule" else None
+        if request.method == "POST" and (form is None or form.is_valid()):
+            extra = {"at": form.cleaned_data["published_at"]} if form else {}
+            try:
+                getattr(services, transition)(article, by=request.user, **extra)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, DONE_MESSAGES[transition] % {"article": article})
+            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "title": TRANSITION_LABELS[transition],
+            "form": form,
+            "time_zone": timezone.get_current_timezone_name(),
+        }
+        return TemplateResponse(request, "admin/articles/article/transition.html", context)
+
+    def run_transition(self, request, queryset, transition):
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                getattr(services, transition)(article, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                messages_ = getattr(error, "messages", None) or [str(error)]
+                refused.append(f"{article}: {' '.join(messages_)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d article updated.", "%(count)d articles updated.", done)
+                % {"count": done},
+            )
+        for refusal in refused:
+            self.message_user(request, refusal, messages.WARNING)
+
+    @admin.action(description=_("Submit selected articles for review"))
+    def submit_selected(self, request, queryset):
+        self.run_transition(request, queryset, "submit_for_review")
+
+    @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.run_transition(request, queryset, "publish")
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self.run_transition(request, queryset, "unpublish")
+
+    def has_publish_permission(self, request):
+        return roles.is_editor(request.user)
 
     def get_queryset(self, request):
         return (
@@ -164,6 +317,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 "link-search/",
                 self.admin_site.admin_view(self.link_search_view),
                 name="articles_article_link_search",
+            ),
+            path(
+                "<path:object_id>/workflow/<slug:transition>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="articles_article_transition",
             ),
             *super().get_urls(),
         ]
@@ -199,24 +357,43 @@ class ArticleAdmin(TabbedTranslationAdmin):
         return translation_desk.translation_view(self, request, object_id, language)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, object_id)
-        outdated = [
-            (name, reverse("admin:articles_article_translation", args=[article.pk, code]))
-            for code, name in settings.LANGUAGES
-            if article and article.translation_state(code) == TranslationState.OUTDATED
-        ]
-        return super().change_view(
-            request,
-            object_id,
-            form_url,
-            extra_context={"outdated_translations": outdated, **(extra_context or {})},
-        )
+        article = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if article is not None:
+            extra_context["outdated_translations"] = [
+                (name, reverse("admin:articles_article_translation", args=[article.pk, code]))
+                for code, name in settings.LANGUAGES
+                if article.translation_state(code) == TranslationState.OUTDATED
+            ]
+            extra_context["transitions"] = [
+                (name, TRANSITION_LABELS[name])
+                for name in services.available_transitions(article, request.user)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
         label = _("Scheduled") if article.is_scheduled else article.get_status_display()
         state = "scheduled" if article.is_scheduled else article.status
         return format_html('<span class="status-badge status-{}">{}</span>', state, label)
+
+    @admin.display(description=_("activity"))
+    def activity(self, article):
+        if article.pk is None:
+            return "—"
+        events = article.events.select_related("by")[:10]
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} · {}",
+            (
+                (
+                    timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
+                    event.get_action_display(),
+                    event.by or "—",
+                )
+                for event in events
+            ),
+        )
 
     @admin.display(description=_("languages"))
     def readiness(self, article):
@@ -237,6 +414,20 @@ class ArticleAdmin(TabbedTranslationAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
         js = ["js/article-links.js"]
+
+
+TRANSITION_LABELS = {
+    "submit_for_review": _("Submit for review"),
+    "publish": _("Publish now"),
+    "schedule": _("Schedule"),
+    "unpublish": _("Unpublish"),
+}
+DONE_MESSAGES = {
+    "submit_for_review": _("“%(article)s” was submitted for review."),
+    "publish": _("“%(article)s” is published."),
+    "schedule": _("“%(article)s” is scheduled."),
+    "unpublish": _("“%(article)s” was unpublished: readers no longer see it."),
+}
 
 
 @admin.register(Section)

@@ -204,6 +204,18 @@ def translation_state_filter(code, state):
     return ~earlier
 
 
+def translation_permissions():
+    """One `translate_<code>` permission per language: a translator edits those fields only.
+
+    Plain names, like Django's own permissions: translating here would run before the
+    translation machinery is ready.
+    """
+    return [
+        (f"translate_{code}", f"Can edit the {code.upper()} translation")
+        for code in language_codes()
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, language=None):
         """Articles a reader may see now in `language` (the active language by default).
@@ -447,6 +459,10 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         constraints = unique_slug_per_language("article")
         indexes = live_listing_indexes()
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            *translation_permissions(),
+        ]
 
     def __str__(self):
         return self.title_in(self.original_language) or self.title or f"#{self.pk}"
@@ -753,3 +769,35 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.article_id} ({self.language})"
+
+
+class ArticleEvent(models.Model):
+    """One workflow step or edit of an article: who did what, and when."""
+
+    class Action(models.TextChoices):
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = ["at", "pk"]
+        verbose_name = _("article event")
+        verbose_name_plural = _("article events")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from articles import roles
 from articles.diffs import text_changes
 from articles.models import TRANSLATED_TEXT_FIELDS, Article, TranslationState
 
@@ -42,7 +43,7 @@ def translation_view(model_admin, request, object_id, language):
     names = dict(settings.LANGUAGES)
     if article is None or language not in names or language == article.original_language:
         raise Http404("No such translation.")
-    if not model_admin.has_change_permission(request, article):
+    if not roles.can_edit_language(request.user, article, language):
         raise PermissionDenied
     language_name = names[language]
 

@@ -1,0 +1,86 @@
+"""The desk's roles and the rules that follow from them.
+
+Roles are Django groups made by `manage.py setup_roles`; every rule below reads permissions,
+so a user's groups (or a superuser's flag) decide. The admin and the services both ask here.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from modeltranslation.translator import translator
+
+from articles.models import Article, language_codes
+
+AUTHOR = "Author"
+EDITOR = "Editor"
+TRANSLATOR = "Translator ({language})"
+
+# States in which an author may still change their own article.
+AUTHOR_EDITABLE_STATES = {Article.Status.DRAFT, Article.Status.REVIEW}
+
+
+def translator_group(code):
+    """The group name for translators into `code`, e.g. "Translator (French)"."""
+    with translation.override("en"):
+        names = {lang: str(name) for lang, name in settings.LANGUAGES}
+    return TRANSLATOR.format(language=names[code])
+
+
+# Translated fields that decide when readers see a language: editors' business only.
+RELEASE_FIELDS = {"release_at"}
+
+
+def release_field_names():
+    return [f"{field}_{code}" for field in RELEASE_FIELDS for code in language_codes()]
+
+
+def translated_field_names(language):
+    """The `<field>_<language>` columns a translator into `language` may edit."""
+    fields = translator.get_options_for_model(Article).fields
+    return [f"{field}_{language}" for field in fields if field not in RELEASE_FIELDS]
+
+
+def is_editor(user):
+    return user.has_perm("articles.publish_article")
+
+
+def is_author_of(user, article):
+    return article.pk is not None and article.bylines.filter(author__user=user).exists()
+
+
+def translation_languages(user, article):
+    """Languages whose fields `user` may edit on `article` as a translator.
+
+    A translator never touches the article's original language.
+    """
+    return [
+        code
+        for code in language_codes()
+        if code != article.original_language and user.has_perm(f"articles.translate_{code}")
+    ]
+
+
+def can_edit_everything(user, article):
+    """Editors always; authors on their own articles while draft or in review."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if is_editor(user):
+        return True
+    return article.status in AUTHOR_EDITABLE_STATES and is_author_of(user, article)
+
+
+def can_edit(user, article):
+    """May `user` change anything at all on `article`?"""
+    return can_edit_everything(user, article) or (
+        user.has_perm("articles.change_article") and bool(translation_languages(user, article))
+    )
+
+
+def can_edit_language(user, article, language):
+    """May `user` change `language`'s fields of `article`?"""
+    return can_edit_everything(user, article) or language in translation_languages(user, article)
+
+
+def can_submit(user, article):
+    return is_editor(user) or (
+        user.has_perm("articles.change_article") and is_author_of(user, article)
+    )
