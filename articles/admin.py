@@ -5,18 +5,21 @@ from django.contrib.admin.options import flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import Media
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from articles import roles, services, translation_desk
+from articles import revisions, roles, services, translation_desk
 from articles.links import stored_href
 from articles.models import (
     Article,
@@ -29,6 +32,8 @@ from articles.models import (
     language_codes,
     translation_state_filter,
 )
+from articles.sanitize import EDITOR_EXTENSIONS, clean_html
+from articles.views import ArticlePreviewView
 from newsroom.pagination import RememberedCountPaginator
 from permalinks.models import Redirect
 
@@ -43,6 +48,34 @@ def translated(*fields):
 
 def slugs_from(source):
     return {f"slug_{code}": (f"{source}_{code}",) for code in language_codes()}
+
+
+class RichTextAdminMixin:
+    """Every language's version of `rich_text_fields` gets the rich text editor."""
+
+    rich_text_fields = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        translated_field = getattr(db_field, "translated_field", None)
+        if field is None or translated_field is None:
+            return field
+        if translated_field.name not in self.rich_text_fields:
+            return field
+        return ProseEditorFormField(
+            config={"extensions": EDITOR_EXTENSIONS},
+            sanitize=clean_html,
+            label=field.label,
+            help_text=field.help_text,
+            required=False,
+            # Keep modeltranslation's classes: they put the field in its language tab.
+            widget=AdminProseEditorWidget(attrs=field.widget.attrs),
+        )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's import map is an inline script: it runs under the CSP with the nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class ReadinessFilter(admin.SimpleListFilter):
@@ -93,6 +126,10 @@ class ScheduleForm(forms.Form):
     )
 
 
+def edit_token(updated_at):
+    return updated_at.isoformat() if updated_at else ""
+
+
 class ArticleContentInline(admin.TabularInline):
     """Bylines and related links change only with the right to change the whole article."""
 
@@ -126,6 +163,10 @@ class RelatedArticleInline(ArticleContentInline):
 
 
 class ArticleForm(forms.ModelForm):
+    """The article form. It refuses to save over someone else's save made since it was
+    opened (`edit_base` holds the update time it was opened with)."""
+
+    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
     no_translation_impact = forms.BooleanField(
         label=_("No translation impact"),
         required=False,
@@ -135,9 +176,37 @@ class ArticleForm(forms.ModelForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_base"].initial = edit_token(self.instance.updated_at)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        saved = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        if cleaned_data.get("edit_base") != edit_token(saved.first()):
+            last = self.instance.events.select_related("by").first()
+            history = reverse("admin:articles_article_history", args=[self.instance.pk])
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "%(who)s saved this article after you opened it, so your changes were "
+                        "not saved, to keep theirs. Copy what you need, reload the page, and "
+                        "apply your changes again."
+                    )
+                    % {"who": (last and last.by) or _("Someone else")},
+                    history,
+                    _("See what changed"),
+                )
+            )
+        return cleaned_data
+
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     form = ArticleForm
     list_display = [
         "__str__",
@@ -164,9 +233,10 @@ class ArticleAdmin(TabbedTranslationAdmin):
     paginator = RememberedCountPaginator
     show_full_result_count = False
     prepopulated_fields = slugs_from("title")
+    rich_text_fields = ["body"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     # Status and publication time change only through the workflow buttons (services.py).
-    workflow_fields = ["status", "published_at", "activity"]
+    workflow_fields = ["status", "published_at", "activity", "length"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
@@ -176,12 +246,18 @@ class ArticleAdmin(TabbedTranslationAdmin):
                     "status",
                     "published_at",
                     "activity",
+                    "length",
+                    "edit_base",
                     "original_language",
                     "no_translation_impact",
                     "section",
                     "topics",
                 ]
             },
+        ),
+        (
+            _("Correction"),
+            {"classes": ["collapse"], "fields": ["correction", "corrected_at"]},
         ),
         (
             _("Lead image"),
@@ -199,7 +275,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
             readonly += roles.release_field_names()
         if obj is None or roles.can_edit_everything(request.user, obj):
             return readonly
-        editable = {
+        editable = {"edit_base"} | {
             name
             for code in roles.translation_languages(request.user, obj)
             for name in roles.translated_field_names(code)
@@ -229,6 +305,69 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 article=article, author=profile, defaults={"position": article.bylines.count()}
             )
         services.record_edit(article, by=request.user)
+        revisions.save_revision(article, by=request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Revisions of the texts with who and when, a per-language comparison of any two,
+        and the workflow log."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        versions = list(revisions.revisions_of(article)[:HISTORY_LENGTH])
+        by_id = {str(version.pk): version for version in versions}
+        older, newer = by_id.get(request.GET.get("from")), by_id.get(request.GET.get("to"))
+        if older and newer and older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "title": _("History: %(article)s") % {"article": article},
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": revisions.compare(older, newer) if older and newer else None,
+            "events": article.events.select_related("by")[:HISTORY_LENGTH],
+            "can_restore": roles.can_edit_everything(request.user, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/history.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        version = revisions.revisions_of(article).filter(pk=version_id).first()
+        if version is None:
+            raise Http404
+        revisions.restore(article, version, by=request.user)
+        self.message_user(request, _("The earlier revision is restored."))
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def preview_view(self, request, object_id, language):
+        """The article page in `language` as readers will see it: the saved version on GET,
+        the edit form's unsaved changes on POST. Only for those who may edit the article."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or language not in language_codes():
+            raise Http404
+        if not roles.can_edit(request.user, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = self.get_form(request, article, change=True)(
+                request.POST, request.FILES, instance=article
+            )
+            # Valid fields are applied to the (unsaved) article, invalid ones keep their value.
+            form.is_valid()
+            article.clean_bodies()
+
+        def preview_url(code):
+            return reverse("admin:articles_article_preview", args=[article.pk, code])
+
+        with translation.override(language):
+            return ArticlePreviewView.as_view(article=article, preview_url=preview_url)(request)
 
     def transition_view(self, request, object_id, transition):
         """A confirmation page for one workflow step; the POST runs it through services."""
@@ -323,6 +462,16 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="articles_article_transition",
             ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<path:object_id>/preview/<slug:language>/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
             *super().get_urls(),
         ]
 
@@ -365,6 +514,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 for code, name in settings.LANGUAGES
                 if article.translation_state(code) == TranslationState.OUTDATED
             ]
+            extra_context["preview_languages"] = language_codes()
             extra_context["transitions"] = [
                 (name, TRANSITION_LABELS[name])
                 for name in services.available_transitions(article, request.user)
@@ -395,6 +545,21 @@ class ArticleAdmin(TabbedTranslationAdmin):
             ),
         )
 
+    @admin.display(description=_("length"))
+    def length(self, article):
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{}: {}",
+                (
+                    (code.upper(), article.length_display(code))
+                    for code in language_codes()
+                    if getattr(article, f"body_{code}")
+                ),
+            )
+            or "—"
+        )
+
     @admin.display(description=_("languages"))
     def readiness(self, article):
         return format_html_join(
@@ -416,6 +581,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
         js = ["js/article-links.js"]
 
 
+HISTORY_LENGTH = 50
 TRANSITION_LABELS = {
     "submit_for_review": _("Submit for review"),
     "publish": _("Publish now"),

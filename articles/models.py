@@ -1,3 +1,4 @@
+import math
 import operator
 from functools import reduce
 
@@ -8,11 +9,16 @@ from django.db import models
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.sanitize import clean_html
 from newsroom.slugs import unique_slug
+
+# A common estimate for reading news prose on screen.
+WORDS_READ_PER_MINUTE = 230
 
 
 def language_codes():
@@ -406,6 +412,20 @@ class Article(models.Model):
         ),
     )
 
+    correction = models.TextField(
+        _("correction note"),
+        blank=True,
+        help_text=_(
+            "Optional, public: what was corrected, shown on the article as "
+            "“Updated on (date): (note)”."
+        ),
+    )
+    corrected_at = models.DateTimeField(
+        _("corrected on"),
+        null=True,
+        blank=True,
+        help_text=_("The date shown with the correction note; filled in when left empty."),
+    )
     original_language = models.CharField(
         _("original language"),
         max_length=8,
@@ -475,12 +495,12 @@ class Article(models.Model):
         change has no `translation_impact` (a typo): then the current version's text is
         corrected in place. Partial saves (`update_fields`) leave the tracking alone.
         """
-        # Links between articles live in articles/links.py, which needs this module.
-        from articles.links import store_article_links
-
+        self.clean_bodies()
+        if self.corrected_at is None and any(
+            getattr(self, f"correction_{code}") for code in language_codes()
+        ):
+            self.corrected_at = timezone.now()
         for code in language_codes():
-            body = clean_html(getattr(self, f"body_{code}"))
-            setattr(self, f"body_{code}", store_article_links(body))
             title = getattr(self, f"title_{code}")
             if not (title and getattr(self, f"body_{code}")):
                 setattr(self, f"ready_{code}", False)
@@ -549,10 +569,37 @@ class Article(models.Model):
         code = active_language(language)
         return mark_safe(link_articles(getattr(self, f"body_{code}") or "", code, base_url))
 
+    def word_count(self, language):
+        return len(strip_tags(getattr(self, f"body_{language}") or "").split())
+
+    def reading_minutes(self, language):
+        """Minutes a reader needs for the body, rounded up; 0 for an empty body."""
+        return math.ceil(self.word_count(language) / WORDS_READ_PER_MINUTE)
+
+    def length_display(self, language):
+        """ "812 words · 4 min read", for editors."""
+        words = self.word_count(language)
+        minutes = self.reading_minutes(language)
+        words_text = ngettext("%(count)d word", "%(count)d words", words) % {"count": words}
+        minutes_text = ngettext("%(count)d min read", "%(count)d min read", minutes) % {
+            "count": minutes
+        }
+        return f"{words_text} · {minutes_text}"
+
     def title_in(self, language):
         return getattr(self, f"title_{language}")
 
+    def clean_bodies(self):
+        """Sanitize every language's body and store its links to other articles by id."""
+        # Links between articles live in articles/links.py, which needs this module.
+        from articles.links import store_article_links
+
+        for code in language_codes():
+            body = clean_html(getattr(self, f"body_{code}"))
+            setattr(self, f"body_{code}", store_article_links(body))
+
     def clean(self):
+        self.clean_bodies()
         errors = {}
         for code in language_codes():
             missing = not (getattr(self, f"title_{code}") and getattr(self, f"body_{code}"))
@@ -603,6 +650,9 @@ class Article(models.Model):
 
     def section_neighbours(self, language=None):
         """The previous (older) and next (newer) live articles of the same section."""
+        if self.published_at is None:
+            # A draft (seen in the desk's preview) has no place in the sequence yet.
+            return None, None
         code = active_language(language)
         same_section = (
             Article.objects.live(code)
@@ -780,6 +830,7 @@ class ArticleEvent(models.Model):
         PUBLISHED = "published", _("Published")
         SCHEDULED = "scheduled", _("Scheduled")
         UNPUBLISHED = "unpublished", _("Unpublished")
+        RESTORED = "restored", _("Restored an earlier revision")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)

@@ -25,8 +25,9 @@ def translator_group(code):
     return TRANSLATOR.format(language=names[code])
 
 
-# Translated fields that decide when readers see a language: editors' business only.
-RELEASE_FIELDS = {"release_at"}
+# Translated fields that decide when readers see a language, and translation bookkeeping:
+# never edited in a translator's form.
+RELEASE_FIELDS = {"release_at", "translated_from"}
 
 
 def release_field_names():

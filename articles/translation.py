@@ -30,6 +30,7 @@ class ArticleTranslationOptions(TranslationOptions):
         "ready",
         "release_at",
         "translated_from",
+        "correction",
     )
     empty_values = {"slug": None}
     # An article is public only in the languages it is translated into: never fall back.

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import (
@@ -22,6 +23,7 @@ from articles.sitemaps import news_articles
 from authors.models import Author
 from newsroom.languages import language_links
 from newsroom.pagination import DeferredRowPaginator
+from notices.models import SiteNotice
 from pagecache.tags import tag, tag_pk
 from pagecache.views import CachedPageMixin, cached_page
 
@@ -33,11 +35,12 @@ class PublicPageMixin(CachedPageMixin):
     """A reading page: cached for readers until what it shows changes or the schedule does."""
 
     def page_tags(self, context):
-        # base.html lists every section in its navigation.
-        return [tag(Section)]
+        # base.html lists every section in its navigation and shows the site notice.
+        return [tag(Section), tag(SiteNotice)]
 
     def page_expires_at(self):
-        return Article.objects.next_visibility_change()
+        changes = [Article.objects.next_visibility_change(), SiteNotice.objects.next_end()]
+        return min((moment for moment in changes if moment), default=None)
 
 
 # Feeds and sitemaps show many articles with their authors, sections and topics.
@@ -133,7 +136,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         article = self.object
         previous_article, next_article = article.section_neighbours()
         return super().get_context_data(
-            metadata=article_metadata(self.request, article),
+            metadata=self.page_metadata(article),
             previous_article=previous_article,
             next_article=next_article,
             more_on_this_topic=article.more_on_this_topic(),
@@ -142,6 +145,9 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             ),
             **kwargs,
         )
+
+    def page_metadata(self, article):
+        return article_metadata(self.request, article)
 
     def page_tags(self, context):
         article = self.object
@@ -158,6 +164,45 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             # Links in the body follow the linked articles' releases and addresses.
             *[tag_pk(Article, pk) for pk in linked_article_ids(article.body)],
         ]
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """An article exactly as readers will see it, before it is public: for the desk only.
+
+    The admin builds it with `article` (saved, or carrying unsaved form changes) and
+    `preview_url(code)`, after checking the user's right to edit the article. Never cached,
+    never indexed.
+    """
+
+    article = None
+    preview_url = None
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.article
+        response = self.response_class(
+            request, self.template_name, self.get_context_data(object=self.article)
+        )
+        response.render()
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    post = get
+
+    def page_metadata(self, article):
+        # No canonical address, structured data or social cards for an unpublished page.
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.article
+        context.update(
+            preview=True,
+            language_links=language_links(
+                lambda code: self.preview_url(code) if article.title_in(code) else None
+            ),
+        )
+        return context
 
 
 class SectionView(LiveArticleListMixin, ListView):

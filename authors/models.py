@@ -79,13 +79,19 @@ class Author(models.Model):
                 140,
                 "author",
             )
-        for code, _name in settings.LANGUAGES:
-            field = f"long_bio_{code}"
-            setattr(self, field, clean_html(getattr(self, field)))
+        self.clean_bios()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    def clean_bios(self):
+        for code, _name in settings.LANGUAGES:
+            field = f"long_bio_{code}"
+            setattr(self, field, clean_html(getattr(self, field)))
+
+    def clean(self):
+        self.clean_bios()
 
     @property
     def public_links(self):

@@ -60,6 +60,7 @@ def change_form_data(article, **overrides):
         "original_language": article.original_language,
         "section": article.section_id,
         "status": article.status,
+        "edit_base": article.updated_at.isoformat() if article.updated_at else "",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "0",

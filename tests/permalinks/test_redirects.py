@@ -35,6 +35,7 @@ def change_form(article, **changes):
         "body_ru": article.body_ru,
         "ready_ru": "on",
         "status": "published",
+        "edit_base": article.updated_at.isoformat(),
         "published_at_0": article.published_at.date().isoformat(),
         "published_at_1": article.published_at.time().strftime("%H:%M:%S"),
         "original_language": "en",

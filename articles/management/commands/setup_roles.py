@@ -14,6 +14,7 @@ BYLINES_AND_LINKS = [
 EDITOR_MODELS = {
     "articles": ["article", "articleauthor", "relatedarticle", "section", "topic", "articleevent"],
     "authors": ["author"],
+    "notices": ["sitenotice"],
 }
 
 

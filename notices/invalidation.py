@@ -1,0 +1,14 @@
+"""Every public page shows the current notice: a change to any notice makes them all stale."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from notices.models import SiteNotice
+from pagecache.tags import mark_changed, tag
+
+
+@receiver(post_save, sender=SiteNotice)
+@receiver(post_delete, sender=SiteNotice)
+def notice_changed(sender, raw=False, **kwargs):
+    if not raw:
+        mark_changed(tag(SiteNotice))

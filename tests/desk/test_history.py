@@ -1,0 +1,123 @@
+"""Revisions on every save, per-language comparison, restore; no silent overwrite."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from articles.revisions import revisions_of
+from tests.desk.conftest import change_form_data
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def history_url(article):
+    return reverse("admin:articles_article_history", args=[article.pk])
+
+
+def save(client, article, **changes):
+    article.refresh_from_db()
+    return client.post(change_url(article), change_form_data(article, **changes))
+
+
+def test_every_save_keeps_a_revision_with_who_and_when(client, editor):
+    article = ArticleFactory(translated=True, title_fr="Premier titre")
+    client.force_login(editor)
+    assert save(client, article, title_fr="Deuxième titre").status_code == 302
+    assert save(client, article, body_ru="<p>Новый текст</p>").status_code == 302
+    versions = list(revisions_of(article))
+    assert len(versions) == 2
+    assert all(version.revision.user == editor for version in versions)
+    assert versions[0].field_dict["body_ru"] == "<p>Новый текст</p>"
+    assert versions[1].field_dict["title_fr"] == "Deuxième titre"
+
+
+def test_the_history_compares_two_revisions_language_by_language(
+    client, editor, django_assert_max_num_queries
+):
+    article = ArticleFactory(translated=True, title_fr="Les ports de la mer Noire")
+    client.force_login(editor)
+    save(client, article)
+    save(
+        client,
+        article,
+        title_fr="Les ports de la Baltique",
+        body_en="<p>The body.</p><h2>A subheading</h2><p>Much more body.</p>",
+    )
+    newer, older = revisions_of(article)
+    with django_assert_max_num_queries(12):
+        response = client.get(history_url(article), {"from": older.pk, "to": newer.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<del>mer Noire</del> <ins>Baltique</ins>" in html
+    assert "<del>More</del> <ins>Much more</ins>" in html
+    assert "<h3>RU</h3>" not in html
+
+
+def test_an_editor_restores_an_earlier_revision_without_touching_the_workflow(client, editor):
+    article = ArticleFactory(translated=True, title_en="Good title")
+    client.force_login(editor)
+    save(client, article)
+    save(client, article, title_en="Vandalised title", body_fr="<p>Cassé</p>")
+    good = list(revisions_of(article))[1]
+    response = client.post(reverse("admin:articles_article_restore", args=[article.pk, good.pk]))
+    assert response.status_code == 302
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.title_en == "Good title"
+    assert restored.body_fr == article.body_fr
+    assert (restored.status, restored.published_at) == (article.status, article.published_at)
+    assert len(revisions_of(article)) == 3
+    assert restored.events.first().action == "restored"
+
+
+@pytest.mark.parametrize("role", ["translator", "author"])
+def test_only_those_who_may_edit_everything_restore(client, request, role, editor, others_draft):
+    client.force_login(editor)
+    save(client, others_draft, title_en="First")
+    save(client, others_draft, title_en="Second")
+    first = list(revisions_of(others_draft))[1]
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(
+        reverse("admin:articles_article_restore", args=[others_draft.pk, first.pk])
+    )
+    assert response.status_code == 403
+    assert Article.objects.get(pk=others_draft.pk).title_en == "Second"
+
+
+def test_a_revision_of_another_article_or_a_get_cannot_restore(client, editor):
+    article, other = ArticleFactory(), ArticleFactory()
+    client.force_login(editor)
+    save(client, other)
+    version = revisions_of(other).first()
+    url = reverse("admin:articles_article_restore", args=[article.pk, version.pk])
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 405
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_with_a_link_to_the_changes(
+    client, editor, author, own_draft
+):
+    first_view = change_form_data(own_draft)
+    client.force_login(editor)
+    assert save(client, own_draft, title_en="Editor's title").status_code == 302
+    client.force_login(author)
+    stale = first_view | {"title_en": "Author's title"}
+    response = client.post(change_url(own_draft), stale)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "saved this article after you opened it" in html
+    assert history_url(own_draft) in html
+    assert 'value="Author&#x27;s title"' in html
+    assert Article.objects.get(pk=own_draft.pk).title_en == "Editor's title"
+
+
+def test_a_save_without_the_edit_marker_is_refused(client, editor, own_draft):
+    client.force_login(editor)
+    data = change_form_data(own_draft, title_en="Blind write")
+    data.pop("edit_base")
+    assert client.post(change_url(own_draft), data).status_code == 200
+    assert Article.objects.get(pk=own_draft.pk).title_en != "Blind write"
