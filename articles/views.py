@@ -39,8 +39,13 @@ class PublicPageMixin(CachedPageMixin):
         return [tag(Section), tag(SiteNotice)]
 
     def page_expires_at(self):
-        changes = [Article.objects.next_visibility_change(), SiteNotice.objects.next_end()]
+        changes = [Article.objects.next_visibility_change(), self.shown_notice_end()]
         return min((moment for moment in changes if moment), default=None)
+
+    def shown_notice_end(self):
+        """When the notice on this page (see notices.context_processors) ends by itself."""
+        notice = getattr(self.request, "site_notice", None)
+        return notice.ends_at if notice else None
 
 
 # Feeds and sitemaps show many articles with their authors, sections and topics.

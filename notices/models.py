@@ -14,16 +14,6 @@ class SiteNoticeQuerySet(models.QuerySet):
             .order_by("-pk")
         )
 
-    def next_end(self):
-        """When the next shown notice ends by itself, or None: cached pages must not outlive it."""
-        return (
-            self.current()
-            .filter(ends_at__isnull=False)
-            .order_by("ends_at")
-            .values_list("ends_at", flat=True)
-            .first()
-        )
-
 
 class SiteNotice(models.Model):
     """A short message shown at the top of every public page while it is switched on."""

@@ -12,23 +12,23 @@ from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, Topic
 pytestmark = pytest.mark.django_db
 
 # Each count includes the one query for the next scheduled change, which bounds how long
-# the page cache may keep the page.
+# the page cache may keep the page, and HTML pages one for the site notice (base.html).
 MAX_QUERIES = {
-    "home": 7,
-    "article": 8,
-    "section": 6,
-    "topic": 8,
-    "author": 7,
-    "contributors": 3,
-    "year": 8,
-    "month": 8,
+    "home": 8,
+    "article": 9,
+    "section": 7,
+    "topic": 9,
+    "author": 8,
+    "contributors": 4,
+    "year": 9,
+    "month": 9,
     "rss": 6,
     "sitemap-index": 7,
     "sitemap-articles": 2,
     "news-sitemap": 2,
 }
 
-PAGE_BUDGET = 8
+PAGE_BUDGET = 9
 
 
 def test_no_public_page_may_need_more_than_the_budget():
