@@ -269,6 +269,18 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Without the form-only fields a user cannot use: they have no read-only view."""
+        hidden = set()
+        if obj is not None and not roles.can_edit_everything(request.user, obj):
+            hidden.add("no_translation_impact")
+        if obj is not None and not self.has_change_permission(request, obj):
+            hidden.add("edit_base")
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), *self.workflow_fields]
         if not roles.is_editor(request.user):

@@ -262,3 +262,16 @@ def test_my_articles_filter_lists_only_the_users_bylines(client, author, own_dra
     client.force_login(author)
     response = client.get(reverse("admin:articles_article_changelist"), {"mine": "1"})
     assert list(response.context["cl"].result_list) == [own_draft]
+
+
+def test_a_translator_uses_the_translation_page_of_their_language_only(
+    client, translator, others_draft
+):
+    client.force_login(translator)
+    french = reverse("admin:articles_article_translation", args=[others_draft.pk, "fr"])
+    russian = reverse("admin:articles_article_translation", args=[others_draft.pk, "ru"])
+    assert client.get(french).status_code == 200
+    assert client.get(russian).status_code == 403
+    response = client.post(russian, {"title_ru": "Подмена", "body_ru": "<p>Текст</p>"})
+    assert response.status_code == 403
+    assert not Article.objects.get(pk=others_draft.pk).title_ru
