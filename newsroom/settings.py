@@ -224,7 +224,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         # Inline scripts run only with the per-response nonce: {{ CSP_NONCE }} in templates.
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        # Plus the base stylesheet the rich text editor (Tiptap, in django-prose-editor 0.28)
+        # injects into admin pages: only that exact stylesheet, by its hash.
+        "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],
