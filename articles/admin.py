@@ -22,7 +22,7 @@ from articles.models import (
     language_codes,
     translation_state_filter,
 )
-from newsroom.pagination import RememberedCountPaginator
+from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
 from permalinks.models import Redirect
 
 LINK_SEARCH_RESULTS = 10
@@ -266,6 +266,8 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
     list_filter = ["status", "section", "authors", "published_at", "original_language"]
     search_fields = translated("title")
     list_per_page = 50
+    # The page's rows are found by id first: the states are computed for those 50 only.
+    paginator = DeferredRowPaginator
     # Counting all 100,000 rows for "(N total)", or for every filter choice, costs queries
     # for nothing.
     show_full_result_count = False
