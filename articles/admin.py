@@ -34,7 +34,7 @@ from articles.models import (
 )
 from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 from articles.views import ArticlePreviewView
-from newsroom.pagination import RememberedCountPaginator
+from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
 from permalinks.models import Redirect
 
 LINK_SEARCH_RESULTS = 10
@@ -630,13 +630,23 @@ class TopicAdmin(TabbedTranslationAdmin):
 class TranslationMatrixAdmin(admin.ModelAdmin):
     """Articles against languages: what is missing, in progress, ready or outdated."""
 
-    list_display = ["__str__", "status_badge", "original_language"]
+    list_display = ["article", "status_badge", "original_language"]
+    list_display_links = None
     list_filter = ["status", "section", "authors", "published_at", "original_language"]
     search_fields = translated("title")
     list_per_page = 50
-    # Counting all 100,000 rows for "(N total)" costs a query for nothing.
+    # The page's rows are found by id first: the states are computed for those 50 only.
+    paginator = DeferredRowPaginator
+    # Counting all 100,000 rows for "(N total)", or for every filter choice, costs queries
+    # for nothing.
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     status_badge = ArticleAdmin.status_badge
+
+    @admin.display(description=_("article"))
+    def article(self, article):
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        return format_html('<a href="{}">{}</a>', url, article)
 
     def get_queryset(self, request):
         return (
@@ -670,6 +680,10 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
         return column
 
     def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "title": self.opts.verbose_name_plural.capitalize(),
+            **(extra_context or {}),
+        }
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
@@ -696,3 +710,6 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    class Media:
+        css = {"all": ["css/admin.css"]}

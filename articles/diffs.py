@@ -51,6 +51,23 @@ def word_diff(old, new):
     return segments
 
 
+def elide_unchanged(segments):
+    """Unchanged runs cut down to the lines next to a change, with "…" for the rest: a
+    translator reads the changed paragraphs, not the whole article again."""
+    shown = []
+    for index, segment in enumerate(segments):
+        if segment.kind != "equal":
+            shown.append(segment)
+            continue
+        lines = segment.text.split("\n")
+        head = lines[:1] if index > 0 else []
+        tail = lines[-1:] if index < len(segments) - 1 else []
+        if len(lines) > len(head) + len(tail) + 1:
+            segment = Segment("equal", "\n".join([*head, "…", *tail]))
+        shown.append(segment)
+    return shown
+
+
 def text_changes(old, new):
     """One `FieldChange` per translated field, from two `Article.original_text()` dicts."""
     changes = []
@@ -58,5 +75,5 @@ def text_changes(old, new):
         before, after = old.get(field, ""), new.get(field, "")
         if field == "body":
             before, after = plain_text(before), plain_text(after)
-        changes.append(FieldChange(field, label, word_diff(before, after)))
+        changes.append(FieldChange(field, label, elide_unchanged(word_diff(before, after))))
     return changes

@@ -4,23 +4,29 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+TEXT_FIELDS = ("title", "standfirst", "body")
+
+
 def record_first_versions(apps, schema_editor):
     """Existing articles start at version 1, their translations confirmed against it."""
     Article = apps.get_model("articles", "Article")
     OriginalText = apps.get_model("articles", "OriginalText")
     # The languages this migration knows, not today's settings.
     codes = [f.name.rsplit("_", 1)[1] for f in Article._meta.fields if f.name.startswith("translated_from_")]
-    for article in Article.objects.iterator():
-        lang = article.original_language
-        OriginalText.objects.create(
-            article=article,
+    texts = (
+        OriginalText(
+            article_id=article.pk,
             version=1,
-            **{field: getattr(article, f"{field}_{lang}", "") or "" for field in ("title", "standfirst", "body")},
+            **{field: getattr(article, f"{field}_{article.original_language}", "") or "" for field in TEXT_FIELDS},
         )
-        for code in codes:
-            if any(getattr(article, f"{field}_{code}") for field in ("title", "standfirst", "body")):
-                setattr(article, f"translated_from_{code}", 1)
-        article.save(update_fields=[f"translated_from_{code}" for code in codes])
+        for article in Article.objects.iterator(chunk_size=500)
+    )
+    OriginalText.objects.bulk_create(texts, batch_size=500)
+    for code in codes:
+        has_text = models.Q()
+        for field in TEXT_FIELDS:
+            has_text |= models.Q(**{f"{field}_{code}__gt": ""})
+        Article.objects.filter(has_text).update(**{f"translated_from_{code}": 1})
 
 
 class Migration(migrations.Migration):

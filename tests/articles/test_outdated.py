@@ -165,3 +165,15 @@ def test_the_diff_reads_body_paragraphs_as_text():
         ("insert", " again"),
         ("equal", "."),
     ]
+
+
+def test_the_diff_keeps_only_the_paragraphs_around_a_change():
+    paragraphs = [f"<p>Paragraph {n}.</p>" for n in range(1, 9)]
+    old = {"body": "".join(paragraphs)}
+    paragraphs[4] = "<p>Paragraph 5, revised.</p>"
+    (_title, _standfirst, body) = text_changes(old, {"body": "".join(paragraphs)})
+    text = "".join(
+        f"[+{s.text}]" if s.kind == "insert" else f"[-{s.text}]" if s.kind == "delete" else s.text
+        for s in body.segments
+    )
+    assert text == "…\nParagraph 5[+, revised].\n…"
