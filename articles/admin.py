@@ -19,6 +19,7 @@ from articles.models import (
     language_codes,
     translation_state_filter,
 )
+from images.admin import focal_point_picker
 from newsroom.pagination import RememberedCountPaginator
 from permalinks.models import Redirect
 
@@ -108,6 +109,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     paginator = RememberedCountPaginator
     show_full_result_count = False
     prepopulated_fields = slugs_from("title")
+    readonly_fields = ["lead_image_focal_point"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
@@ -125,7 +127,16 @@ class ArticleAdmin(TabbedTranslationAdmin):
         ),
         (
             _("Lead image"),
-            {"fields": ["lead_image", "image_alt", "image_caption", "image_credit"]},
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_focal_point",
+                    ("lead_image_focus_x", "lead_image_focus_y"),
+                    "image_alt",
+                    "image_caption",
+                    "image_credit",
+                ]
+            },
         ),
         (
             _("Search engines"),
@@ -181,6 +192,10 @@ class ArticleAdmin(TabbedTranslationAdmin):
         state = "scheduled" if article.is_scheduled else article.status
         return format_html('<span class="status-badge status-{}">{}</span>', state, label)
 
+    @admin.display(description=_("focal point"))
+    def lead_image_focal_point(self, article):
+        return focal_point_picker(article.lead_image)
+
     @admin.display(description=_("languages"))
     def readiness(self, article):
         return format_html_join(
@@ -199,6 +214,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/focal-point.js"]
 
 
 @admin.register(Section)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "pagecache",
     "permalinks",
     "transfer",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,46 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Uploaded images live on the local disk, or in an S3-compatible object store when a
+# bucket is named (needs the `s3` extra: django-storages with boto3). Credentials come
+# from boto3's usual sources: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a role...
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Images are public: plain, stable URLs that browsers and CDNs can cache.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+
+
+def _pixel_size(name, default):
+    """Parse `WIDTHxHEIGHT` (e.g. `1200x630`) into a (width, height) pair."""
+    raw = os.environ.get(name) or default
+    width, separator, height = raw.lower().partition("x")
+    if not (separator and width.isdigit() and height.isdigit()):
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not WIDTHxHEIGHT, e.g. 1200x630")
+    return int(width), int(height)
+
+
+# Image uploads beyond these limits are refused with a form error (see README, Images).
+NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", 20 * 1024 * 1024))
+# Decoding takes 3 to 4 bytes a pixel: 50 million (a 50-megapixel camera) is ~200 MB.
+NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", 50_000_000))
+# Large enough for the 1200 x 630 social-media rendition without upscaling.
+NEWSROOM_LEAD_IMAGE_MIN_SIZE = _pixel_size("NEWSROOM_LEAD_IMAGE_MIN_SIZE", "1200x630")
+NEWSROOM_AUTHOR_PHOTO_MIN_SIZE = _pixel_size("NEWSROOM_AUTHOR_PHOTO_MIN_SIZE", "200x200")
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "The Meridian Review")
 
