@@ -7,6 +7,7 @@ must set at least `DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS`; the README lis
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -178,14 +179,30 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Where readers' browsers fetch images from, besides this site (for the CSP's img-src).
+MEDIA_ORIGINS = []
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    _bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    _domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN")
+    _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL")
+    _region = os.environ.get("AWS_S3_REGION_NAME")
+    if _domain:
+        MEDIA_ORIGINS = [f"https://{_domain}"]
+    elif _endpoint:
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) URLs.
+        _scheme, _host = urlsplit(_endpoint)[:2]
+        MEDIA_ORIGINS = [f"{_scheme}://{_host}", f"{_scheme}://{_bucket}.{_host}"]
+    else:
+        MEDIA_ORIGINS = [f"https://{_bucket}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{_bucket}.s3.{_region}.amazonaws.com")
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "bucket_name": _bucket,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            "custom_domain": _domain or None,
             "location": os.environ.get("AWS_LOCATION", ""),
             # Images are public: plain, stable URLs that browsers and CDNs can cache.
             "querystring_auth": False,
@@ -262,7 +279,7 @@ CONTENT_SECURITY_POLICY = {
         # Inline scripts run only with the per-response nonce: {{ CSP_NONCE }} in templates.
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -40,6 +40,26 @@ def test_a_bucket_moves_media_to_an_s3_compatible_store():
     assert storage["OPTIONS"]["querystring_auth"] is False
 
 
+def test_readers_browsers_may_load_images_from_the_bucket():
+    (policy,) = setting_values(
+        "CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']",
+        DJANGO_DEBUG="1",
+        AWS_STORAGE_BUCKET_NAME="newsroom-media",
+        AWS_S3_ENDPOINT_URL="https://objects.example.org",
+    )
+    assert literal_eval(policy)[-2:] == [
+        "https://objects.example.org",
+        "https://newsroom-media.objects.example.org",
+    ]
+    (policy,) = setting_values(
+        "CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']",
+        DJANGO_DEBUG="1",
+        AWS_STORAGE_BUCKET_NAME="newsroom-media",
+        AWS_S3_CUSTOM_DOMAIN="media.example.org",
+    )
+    assert literal_eval(policy)[-1] == "https://media.example.org"
+
+
 def test_limits_and_minimum_sizes_come_from_the_environment():
     _storage, max_bytes, max_pixels, lead_min, _photo = image_settings(
         NEWSROOM_IMAGE_MAX_BYTES="5000000",
