@@ -203,15 +203,27 @@ class ResponsiveImageField(models.ImageField):
                 logger.warning("No renditions for %s", field_file.name, exc_info=True)
                 manifest = {"source": field_file.name, "renditions": []}
         setattr(instance, self.renditions_field, manifest)
-        superseded = files_of(previous) - files_of(manifest)
+        superseded = self.unused_files(instance, previous, manifest)
         if superseded:
             transaction.on_commit(partial(delete_files, self.storage, superseded))
 
     def delete_files(self, instance, **kwargs):
         """After a delete commits, remove the original and all its renditions."""
         field_file = getattr(instance, self.attname)
-        names = files_of(getattr(instance, self.renditions_field))
-        if field_file:
-            names.add(field_file.name)
+        manifest = getattr(instance, self.renditions_field) or {}
+        if field_file and manifest.get("source") != field_file.name:
+            manifest = {"source": field_file.name, "renditions": []}
+        names = self.unused_files(instance, manifest, {})
         if names:
             transaction.on_commit(partial(delete_files, self.storage, names))
+
+    def unused_files(self, instance, previous, current):
+        """The files of manifest `previous` that manifest `current` no longer has, unless
+        another row shares the original (imports name files by their content)."""
+        names = files_of(previous) - files_of(current)
+        source = (previous or {}).get("source")
+        if names and source:
+            others = type(instance)._default_manager.exclude(pk=instance.pk)
+            if others.filter(**{self.name: source}).exists():
+                return set()
+        return names

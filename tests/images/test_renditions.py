@@ -212,3 +212,18 @@ def test_an_original_stored_before_renditions_is_served_as_it_is():
     assert picture.src == article.lead_image.url
     assert (picture.width, picture.height) == (1500, 1000)
     assert Author.objects.count() == 1
+
+
+def test_an_original_shared_by_two_rows_stays_until_the_last_one_goes(
+    settings, django_capture_on_commit_callbacks
+):
+    """Imports name files by their content, so two articles may point at one file."""
+    first = with_lead_image(samples.jpeg())
+    second = ArticleFactory(lead_image=first.lead_image.name)
+    files = owned_files(first, "lead_image")
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()
+    assert files <= samples.stored_files(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        second.delete()
+    assert samples.stored_files(settings) == set()

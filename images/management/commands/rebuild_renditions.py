@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from images.fields import ResponsiveImageField
-from images.renditions import build, delete_files, files_of, missing, plan_for
+from images.renditions import build, delete_files, missing, plan_for
 
 PROGRESS_EVERY = 50
 
@@ -81,5 +81,5 @@ class Command(BaseCommand):
             setattr(instance, field.renditions_field, manifest)
             # A save, not an update(): the save signals tell the page cache.
             instance.save(update_fields=[field.renditions_field])
-            delete_files(field.storage, files_of(previous) - files_of(manifest))
+            delete_files(field.storage, field.unused_files(instance, previous, manifest))
         return len(keys)

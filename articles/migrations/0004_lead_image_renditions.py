@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_release_time_per_language'),
+        ('articles', '0003_search_index'),
     ]
 
     operations = [
