@@ -24,6 +24,7 @@ from images.uploads import ACCEPTED_FORMATS, verified_image
 
 ACCEPT = "image/jpeg,image/png,image/webp"
 logger = logging.getLogger(__name__)
+CENTRE = 50
 
 
 @deconstructible
@@ -67,12 +68,19 @@ class VerifiedImageFormField(forms.FileField):
 
 
 def focus_field(verbose_name):
-    """One coordinate of an image's focal point, in percent of its width or height."""
+    """One coordinate of an image's focal point, in percent of its width or height.
+
+    Empty (or left out of a form) means the centre.
+    """
     return models.PositiveSmallIntegerField(
         verbose_name,
-        default=50,
+        null=True,
+        blank=True,
+        default=CENTRE,
         validators=[MaxValueValidator(100)],
-        help_text=_("Crops keep this point in view. Click on the image to set it."),
+        help_text=_(
+            "Crops keep this point in view. Click on the image to set it; empty means the centre."
+        ),
     )
 
 
@@ -109,10 +117,8 @@ class ResponsiveFieldFile(ImageFieldFile):
     @property
     def focus(self):
         """The focal point in percent from the top left, clamped to the image."""
-        return tuple(
-            min(100, max(0, int(getattr(self.instance, name) or 0)))
-            for name in self.field.focus_fields
-        )
+        values = [getattr(self.instance, name) for name in self.field.focus_fields]
+        return tuple(CENTRE if value is None else min(100, max(0, value)) for value in values)
 
 
 class ResponsiveImageField(models.ImageField):

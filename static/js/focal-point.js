@@ -9,8 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!image || !x || !y) continue;
     const percent = (offset, length) => Math.min(100, Math.max(0, Math.round((offset / length) * 100)));
     const place = () => {
-      marker.style.left = `${x.value}%`;
-      marker.style.top = `${y.value}%`;
+      marker.style.left = `${x.value || 50}%`;
+      marker.style.top = `${y.value || 50}%`;
     };
     image.addEventListener("click", (event) => {
       const box = image.getBoundingClientRect();

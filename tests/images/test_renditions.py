@@ -227,3 +227,8 @@ def test_an_original_shared_by_two_rows_stays_until_the_last_one_goes(
     with django_capture_on_commit_callbacks(execute=True):
         second.delete()
     assert samples.stored_files(settings) == set()
+
+
+def test_an_empty_focal_point_means_the_centre():
+    article = with_lead_image(samples.jpeg(), lead_image_focus_x=None, lead_image_focus_y=None)
+    assert article.lead_image_renditions["renditions"][-1]["key"] == "social-1200x630-f50-50"
