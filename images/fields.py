@@ -187,13 +187,16 @@ class ResponsiveImageField(models.ImageField):
     def contribute_to_class(self, cls, name, **kwargs):
         super().contribute_to_class(cls, name, **kwargs)
         if not cls._meta.abstract:
-            signals.pre_save.connect(self.refresh_renditions, sender=cls)
-            signals.post_delete.connect(self.delete_files, sender=cls)
+            # Any sender: saves through a proxy model are sent as the proxy.
+            signals.pre_save.connect(self.refresh_renditions)
+            signals.post_delete.connect(self.delete_files)
 
     def refresh_renditions(self, instance, raw=False, update_fields=None, **kwargs):
         """Before each save: store a new upload, make the renditions it lacks and, once the
         transaction commits, delete the files the new manifest no longer owns."""
-        if raw or (update_fields is not None and self.renditions_field not in update_fields):
+        if not isinstance(instance, self.model) or raw:
+            return
+        if update_fields is not None and self.renditions_field not in update_fields:
             return
         field_file = getattr(instance, self.attname)
         previous = getattr(instance, self.renditions_field)
@@ -215,6 +218,8 @@ class ResponsiveImageField(models.ImageField):
 
     def delete_files(self, instance, **kwargs):
         """After a delete commits, remove the original and all its renditions."""
+        if not isinstance(instance, self.model):
+            return
         field_file = getattr(instance, self.attname)
         manifest = getattr(instance, self.renditions_field) or {}
         if field_file and manifest.get("source") != field_file.name:

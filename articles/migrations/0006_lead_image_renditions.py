@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_live_listing_indexes'),
+        ('articles', '0005_original_text_versions'),
     ]
 
     operations = [

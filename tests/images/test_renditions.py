@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from articles.models import Article
+from articles.models import Article, TranslationMatrix
 from authors.models import Author
 from images.renditions import files_of
 from tests.factories import ArticleFactory, AuthorFactory
@@ -232,3 +232,11 @@ def test_an_original_shared_by_two_rows_stays_until_the_last_one_goes(
 def test_an_empty_focal_point_means_the_centre():
     article = with_lead_image(samples.jpeg(), lead_image_focus_x=None, lead_image_focus_y=None)
     assert article.lead_image_renditions["renditions"][-1]["key"] == "social-1200x630-f50-50"
+
+
+def test_saving_through_a_proxy_model_makes_renditions_too():
+    article = ArticleFactory()
+    proxy = TranslationMatrix.objects.get(pk=article.pk)
+    proxy.lead_image = samples.verified(samples.jpeg())
+    proxy.save()
+    assert proxy.lead_image_renditions["renditions"]

@@ -12,6 +12,7 @@ def image_fields():
     return [
         (model, field)
         for model in apps.get_models()
+        if not model._meta.proxy
         for field in model._meta.concrete_fields
         if isinstance(field, ResponsiveImageField)
     ]
