@@ -34,6 +34,7 @@ from articles.models import (
 )
 from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 from articles.views import ArticlePreviewView
+from images.admin import focal_point_picker
 from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
 from permalinks.models import Redirect
 
@@ -237,6 +238,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     # Status and publication time change only through the workflow buttons (services.py).
     workflow_fields = ["status", "published_at", "activity", "length"]
+    readonly_fields = ["lead_image_focal_point"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
@@ -261,7 +263,16 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         ),
         (
             _("Lead image"),
-            {"fields": ["lead_image", "image_alt", "image_caption", "image_credit"]},
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_focal_point",
+                    ("lead_image_focus_x", "lead_image_focus_y"),
+                    "image_alt",
+                    "image_caption",
+                    "image_credit",
+                ]
+            },
         ),
         (
             _("Search engines"),
@@ -572,6 +583,10 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             or "—"
         )
 
+    @admin.display(description=_("focal point"))
+    def lead_image_focal_point(self, article):
+        return focal_point_picker(article.lead_image)
+
     @admin.display(description=_("languages"))
     def readiness(self, article):
         return format_html_join(
@@ -590,7 +605,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/article-links.js"]
+        js = ["js/article-links.js", "js/focal-point.js"]
 
 
 HISTORY_LENGTH = 50

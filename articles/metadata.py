@@ -19,6 +19,8 @@ class PageMetadata:
     canonical: str
     og_type: str = "website"
     image: str | None = None
+    image_width: int | None = None
+    image_height: int | None = None
     image_alt: str = ""
     original_language: str | None = None
     open_graph: list[tuple[str, str]] = field(default_factory=list)
@@ -32,6 +34,17 @@ class PageMetadata:
     def alternate_locales(self):
         current = translation.get_language()
         return [to_locale(code) for code, _name in settings.LANGUAGES if code != current]
+
+
+def image_fields(request, picture):
+    """`PageMetadata` image fields for a `images.renditions.Picture` (or None)."""
+    if not picture:
+        return {}
+    return {
+        "image": request.build_absolute_uri(picture.src),
+        "image_width": picture.width,
+        "image_height": picture.height,
+    }
 
 
 def publisher(request):
@@ -53,7 +66,7 @@ def person(request, author):
     if author.short_bio:
         data["description"] = author.short_bio
     if author.photo:
-        data["image"] = request.build_absolute_uri(author.photo.url)
+        data["image"] = request.build_absolute_uri(author.photo.crops["square"].src)
     same_as = [url for _label, url in author.public_links]
     if same_as:
         data["sameAs"] = same_as
@@ -71,7 +84,9 @@ def article_metadata(request, article):
     code = translation.get_language()
     canonical = canonical_url(request, article.get_absolute_url())
     description = article.seo_description or article.standfirst
-    image = request.build_absolute_uri(article.lead_image.url) if article.lead_image else None
+    # Social networks get the 1200 x 630 crop; search engines the whole picture.
+    social = image_fields(request, article.lead_image.crops.get("social"))
+    picture = article.lead_image.picture
     published = article.public_since(code)
     modified = max(article.updated_at, published)
     topics = [topic.name for topic in article.topics.all()]
@@ -97,30 +112,29 @@ def article_metadata(request, article):
     }
     if topics:
         json_ld["keywords"] = topics
-    if image:
-        json_ld["image"] = [image]
+    if picture:
+        json_ld["image"] = [request.build_absolute_uri(picture.src)]
     return PageMetadata(
         title=article.seo_title or article.title,
         description=description,
         canonical=canonical,
         og_type="article",
-        image=image,
         image_alt=article.image_alt,
         original_language=article.original_language,
         open_graph=open_graph,
         json_ld=json_ld,
+        **social,
     )
 
 
 def author_metadata(request, author):
     canonical = canonical_url(request, author.get_absolute_url())
-    image = request.build_absolute_uri(author.photo.url) if author.photo else None
     return PageMetadata(
         title=author.name,
         description=author.short_bio,
         canonical=canonical,
         og_type="profile",
-        image=image,
+        **image_fields(request, author.photo.crops.get("square")),
         json_ld={
             "@context": "https://schema.org",
             "@type": "ProfilePage",

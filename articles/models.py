@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.sanitize import clean_html
+from images.fields import GeneratedName, ResponsiveImageField, focus_field, renditions_field
 from newsroom.slugs import unique_slug
 
 # A common estimate for reading news prose on screen.
@@ -432,15 +433,19 @@ class Article(models.Model):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
-    lead_image = models.ImageField(
+    lead_image = ResponsiveImageField(
         _("lead image"),
-        upload_to="articles/%Y/%m/",
+        spec="lead_image",
+        upload_to=GeneratedName("articles/%Y/%m"),
         blank=True,
         width_field="lead_image_width",
         height_field="lead_image_height",
     )
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_focus_x = focus_field(_("focal point, left to right (percent)"))
+    lead_image_focus_y = focus_field(_("focal point, top to bottom (percent)"))
+    lead_image_renditions = renditions_field()
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
     )

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.sanitize import clean_html
+from images.fields import GeneratedName, ResponsiveImageField, focus_field, renditions_field
 from newsroom.slugs import unique_slug
 
 
@@ -34,15 +35,19 @@ class Author(models.Model):
     long_bio = models.TextField(
         _("long bio"), blank=True, help_text=_("Shown on the author page.")
     )
-    photo = models.ImageField(
+    photo = ResponsiveImageField(
         _("photo"),
-        upload_to="authors/",
+        spec="author_photo",
+        upload_to=GeneratedName("authors"),
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_focus_x = focus_field(_("focal point, left to right (percent)"))
+    photo_focus_y = focus_field(_("focal point, top to bottom (percent)"))
+    photo_renditions = renditions_field()
     website = models.URLField(_("website"), blank=True)
     mastodon = models.URLField(_("Mastodon"), blank=True)
     bluesky = models.URLField(_("Bluesky"), blank=True)

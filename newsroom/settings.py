@@ -7,6 +7,7 @@ must set at least `DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS`; the README lis
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "pagecache",
     "permalinks",
     "transfer",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +176,62 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# Uploaded images live on the local disk, or in an S3-compatible object store when a
+# bucket is named (needs the `s3` extra: django-storages with boto3). Credentials come
+# from boto3's usual sources: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a role...
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Where readers' browsers fetch images from, besides this site (for the CSP's img-src).
+MEDIA_ORIGINS = []
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    _bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    _domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN")
+    _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL")
+    _region = os.environ.get("AWS_S3_REGION_NAME")
+    if _domain:
+        MEDIA_ORIGINS = [f"https://{_domain}"]
+    elif _endpoint:
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) URLs.
+        _scheme, _host = urlsplit(_endpoint)[:2]
+        MEDIA_ORIGINS = [f"{_scheme}://{_host}", f"{_scheme}://{_bucket}.{_host}"]
+    else:
+        MEDIA_ORIGINS = [f"https://{_bucket}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{_bucket}.s3.{_region}.amazonaws.com")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            "custom_domain": _domain or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Images are public: plain, stable URLs that browsers and CDNs can cache.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+
+
+def _pixel_size(name, default):
+    """Parse `WIDTHxHEIGHT` (e.g. `1200x630`) into a (width, height) pair."""
+    raw = os.environ.get(name) or default
+    width, separator, height = raw.lower().partition("x")
+    if not (separator and width.isdigit() and height.isdigit()):
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not WIDTHxHEIGHT, e.g. 1200x630")
+    return int(width), int(height)
+
+
+# Image uploads beyond these limits are refused with a form error (see README, Images).
+NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", 20 * 1024 * 1024))
+# Decoding takes 3 to 4 bytes a pixel: 50 million (a 50-megapixel camera) is ~200 MB.
+NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", 50_000_000))
+# Large enough for the 1200 x 630 social-media rendition without upscaling.
+NEWSROOM_LEAD_IMAGE_MIN_SIZE = _pixel_size("NEWSROOM_LEAD_IMAGE_MIN_SIZE", "1200x630")
+NEWSROOM_AUTHOR_PHOTO_MIN_SIZE = _pixel_size("NEWSROOM_AUTHOR_PHOTO_MIN_SIZE", "200x200")
+
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "The Meridian Review")
 
 
@@ -227,7 +285,7 @@ CONTENT_SECURITY_POLICY = {
         # Plus the base stylesheet the rich text editor (Tiptap, in django-prose-editor 0.28)
         # injects into admin pages: only that exact stylesheet, by its hash.
         "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -1,0 +1,25 @@
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+PREVIEW_WIDTH = 640
+
+
+def focal_point_picker(field_file):
+    """The image as editors see it in the admin; `static/js/focal-point.js` turns a click on
+    it into the focus percentages typed into the two fields below it."""
+    if not field_file:
+        return _("Save the image first, then click on it here to set its focal point.")
+    picture = field_file.picture
+    preview = picture.at_least(PREVIEW_WIDTH)
+    names = field_file.field.focus_fields
+    return format_html(
+        '<div class="focal-point" data-focal-point data-x-input="id_{}" data-y-input="id_{}">'
+        '<img src="{}" alt="{}" width="{}" height="{}">'
+        '<span class="focal-point__marker" aria-hidden="true"></span></div>',
+        names[0],
+        names[1],
+        preview.jpeg_url if preview else picture.src,
+        _("Click where the crops should centre"),
+        picture.width,
+        picture.height,
+    )

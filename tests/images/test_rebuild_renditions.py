@@ -1,0 +1,99 @@
+"""`manage.py rebuild_renditions`: remakes every rendition, or only the missing ones."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from images.renditions import files_of
+from tests.factories import ArticleFactory, AuthorFactory
+from tests.images import samples
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    article = ArticleFactory()
+    article.lead_image = samples.verified(samples.jpeg((1300, 700)))
+    article.save()
+    return article
+
+
+@pytest.fixture
+def author():
+    author = AuthorFactory()
+    author.photo = samples.verified(samples.jpeg((400, 400)))
+    author.save()
+    return author
+
+
+def run(*args):
+    out = StringIO()
+    call_command("rebuild_renditions", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_images_stored_before_renditions_get_them(article, author, settings):
+    Article.objects.update(lead_image_renditions={})
+    output = run("--missing-only")
+    assert "[2/2] images checked" in output
+    assert "2 images checked, made 6 renditions for 1 of them." in output
+    article.refresh_from_db()
+    assert [entry["key"] for entry in article.lead_image_renditions["renditions"]] == [
+        "320w",
+        "640w",
+        "960w",
+        "1280w",
+        "1300w",
+        "social-1200x630-f50-50",
+    ]
+    assert all(
+        (settings.MEDIA_ROOT / name).exists() for name in files_of(article.lead_image_renditions)
+    )
+
+
+def test_missing_only_remakes_just_the_files_that_are_gone(article, author, settings):
+    entry = article.lead_image_renditions["renditions"][1]
+    (settings.MEDIA_ROOT / entry["webp"]).unlink()
+    assert "made 1 renditions for 1 of them." in run("--missing-only")
+    assert (settings.MEDIA_ROOT / entry["webp"]).exists()
+    assert "made 0 renditions for 0 of them." in run("--missing-only")
+
+
+def test_a_full_rebuild_rewrites_every_file_under_the_same_names(article, author, settings):
+    before = files_of(article.lead_image_renditions) | files_of(author.photo_renditions)
+    mtimes = {name: (settings.MEDIA_ROOT / name).stat().st_mtime_ns for name in before}
+    assert "2 images checked, made 9 renditions for 2 of them." in run()
+    article.refresh_from_db()
+    author.refresh_from_db()
+    after = files_of(article.lead_image_renditions) | files_of(author.photo_renditions)
+    assert after == before
+    originals = {article.lead_image.name, author.photo.name}
+    for name in before - originals:
+        assert (settings.MEDIA_ROOT / name).stat().st_mtime_ns > mtimes[name]
+
+
+def test_dry_run_changes_nothing(article, settings):
+    Article.objects.update(lead_image_renditions={})
+    files = sorted(settings.MEDIA_ROOT.rglob("*"))
+    assert "would make 6 renditions for 1 of them." in run("--missing-only", "--dry-run")
+    assert sorted(settings.MEDIA_ROOT.rglob("*")) == files
+    assert Article.objects.get().lead_image_renditions == {}
+
+
+def test_an_unreadable_original_fails_the_command_after_the_others(article, author, settings):
+    Article.objects.update(lead_image_renditions={})
+    (settings.MEDIA_ROOT / author.photo.name).write_bytes(b"not an image")
+    type(author).objects.filter(pk=author.pk).update(photo_renditions={})
+    with pytest.raises(CommandError, match=f"authors.author {author.pk}: "):
+        run("--missing-only")
+    assert Article.objects.get().lead_image_renditions["renditions"]
+
+
+def test_the_page_cache_learns_of_rebuilt_renditions(client, article):
+    Article.objects.update(lead_image_renditions={})
+    assert "srcset" not in client.get(article.get_absolute_url()).content.decode()
+    run("--missing-only")
+    assert "srcset" in client.get(article.get_absolute_url()).content.decode()
