@@ -235,7 +235,7 @@ def test_an_unknown_related_article_is_left_out_with_a_warning(
 def test_a_missing_file_is_a_clear_error():
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="no such file"):
+    with pytest.raises(CommandError, match="not a file"):
         run_import("/nonexistent/file.json")
 
 
