@@ -88,30 +88,19 @@ class Report:
         self.counts[(kind, language, action)] += 1
 
     def summary_lines(self):
-        """One line per kind: totals, then per language for articles."""
+        """One line per kind, e.g. "articles: en: 3 created; fr: 2 created, 1 updated"."""
+        groups = defaultdict(lambda: defaultdict(Counter))  # kind -> language -> actions
+        for (kind, language, action), number in self.counts.items():
+            groups[kind][language][action] += number
         lines = []
         for kind in [*MODELS, "skipped"]:
-            totals = Counter()
-            by_language = defaultdict(Counter)
-            for (counted_kind, language, action), number in self.counts.items():
-                if counted_kind != kind:
-                    continue
-                if language:
-                    by_language[language][action] += number
-                else:
-                    totals[action] += number
-            if not totals and not by_language:
-                continue
-            line = f"{PLURALS.get(kind, kind)}: " + ", ".join(
-                f"{number} {action}" for action, number in sorted(totals.items())
-            )
-            for language in sorted(by_language):
-                actions = ", ".join(
-                    f"{number} {action}"
-                    for action, number in sorted(by_language[language].items())
-                )
-                line += f"; {language}: {actions}"
-            lines.append(line.replace(": ;", ":"))
+            parts = [
+                (f"{language}: " if language else "")
+                + ", ".join(f"{number} {action}" for action, number in sorted(actions.items()))
+                for language, actions in sorted(groups[kind].items())
+            ]
+            if parts:
+                lines.append(f"{PLURALS.get(kind, kind)}: " + "; ".join(parts))
         return lines
 
 

@@ -274,11 +274,11 @@ class WxrSource:
 
     def plan_groups(self):
         """Each translation group's original post: the earliest among the most published."""
-        members = defaultdict(list)
+        self.members = defaultdict(list)
         for post_id, post in self.posts.items():
-            members[post["group"]].append(post_id)
+            self.members[post["group"]].append(post_id)
         self.originals = {}
-        for group, post_ids in members.items():
+        for group, post_ids in self.members.items():
             best = max(STATUS_RANK[self.posts[p]["status"]] for p in post_ids)
             candidates = [p for p in post_ids if STATUS_RANK[self.posts[p]["status"]] == best]
             self.originals[group] = min(candidates, key=int)
@@ -364,7 +364,9 @@ class WxrSource:
     # Articles -------------------------------------------------------------------------
 
     def article_records(self, report):
-        default_timezone = timezone.get_default_timezone()
+        """One record per translation group, once its last post has been read: the posts of
+        a story are usually close together in an export, so few wait in memory."""
+        waiting = {}  # group -> [posts read, {language: texts}, {language: old paths}]
         for name, element in self.elements():
             if name != "item":
                 continue
@@ -372,34 +374,52 @@ class WxrSource:
             post = self.posts.get(item.get("wp:post_id", ""))
             if post is None:
                 continue
-            original = self.posts[self.originals[post["group"]]]
-            record = {
-                "key": post["group"],
-                "status": original["status"],
-                "original_language": original["language"],
-                "authors": [f"{self.site}/author/{original['creator']}"],
-                "translations": {post["language"]: self.translation(item, post, report)},
-                "old_urls": {
-                    post["language"]: sorted(
-                        {local_path(post["link"]), f"/?p={item['wp:post_id']}"} - {"/"}
-                    )
-                },
-            }
-            published_at = wp_time(original["post_date_gmt"], UTC) or (
-                wp_time(original["post_date"], default_timezone)
-                if original["status"] == "published"
-                else None
+            read, translations, old_urls = waiting.setdefault(post["group"], [[], {}, {}])
+            if post["language"] in translations:
+                report.error(
+                    post["location"],
+                    f"a second {post['language']!r} post in the translation group of "
+                    f"{read[0]['location']}",
+                )
+            read.append(post)
+            translations[post["language"]] = self.translation(item, post, report)
+            old_urls[post["language"]] = sorted(
+                {local_path(post["link"]), f"/?p={item['wp:post_id']}"} - {"/"}
             )
-            if published_at:
-                record["published_at"] = published_at
-            filing = self.filing(original, report)
-            if filing is None:
+            if len(read) < len(self.members[post["group"]]):
                 continue
-            record.update(filing)
-            image = self.lead_image(original, report)
-            if image:
-                record["lead_image"] = image
-            yield Record("article", post["location"], record)
+            del waiting[post["group"]]
+            record = self.article_record(post["group"], translations, old_urls, report)
+            if record:
+                yield Record("article", ", ".join(p["location"] for p in read), record)
+
+    def article_record(self, group, translations, old_urls, report):
+        """The article of a translation group, filed and dated as its original post; None
+        if it cannot be filed."""
+        original = self.posts[self.originals[group]]
+        filing = self.filing(original, report)
+        if filing is None:
+            return None
+        record = {
+            "key": group,
+            "status": original["status"],
+            "original_language": original["language"],
+            "authors": [f"{self.site}/author/{original['creator']}"],
+            "translations": translations,
+            "old_urls": old_urls,
+            **filing,
+        }
+        published_at = wp_time(original["post_date_gmt"], UTC) or (
+            wp_time(original["post_date"], timezone.get_default_timezone())
+            if original["status"] == "published"
+            else None
+        )
+        if published_at:
+            record["published_at"] = published_at
+        image = self.lead_image(original, report)
+        if image:
+            record["lead_image"] = image
+        return record
 
     def translation(self, item, post, report):
         body, notes = convert_body(item.get("content:encoded", ""))

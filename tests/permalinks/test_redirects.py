@@ -128,3 +128,10 @@ def test_normalize_path_keeps_the_path_and_query_only():
     assert normalize_path("https://old.example.org/a/b/?p=1") == "/a/b/?p=1"
     assert normalize_path("a/b/") == "/a/b/"
     assert normalize_path("//evil.example.com/x/") == "/x/"
+
+
+def test_the_admin_lists_old_addresses_without_letting_anyone_invent_one(editor_client):
+    Redirect.objects.point(SectionFactory(), "en", "/category/world/")
+    response = editor_client.get(reverse("admin:permalinks_redirect_changelist"))
+    assert "/category/world/" in response.content.decode()
+    assert editor_client.get(reverse("admin:permalinks_redirect_add")).status_code == 403

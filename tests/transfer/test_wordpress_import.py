@@ -242,8 +242,21 @@ def broken_copy(tmp_path, old, new):
             b'<?xml version="1.0" encoding="UTF-8" ?><!DOCTYPE rss [<!ENTITY a "aaaa">]>',
             "file: refused",
         ),
+        (
+            b'<category domain="language" nicename="fr">',
+            b'<category domain="language" nicename="en">',
+            "item 3 (post 102): a second 'en' post in the translation group of item 2 (post 101)",
+        ),
     ],
-    ids=["malformed", "bad encoding", "bad date", "no category", "not wxr", "entities"],
+    ids=[
+        "malformed",
+        "bad encoding",
+        "bad date",
+        "no category",
+        "not wxr",
+        "entities",
+        "two posts in one language",
+    ],
 )
 def test_a_broken_export_imports_nothing_and_says_where(tmp_path, old, new, message):
     errors = failed_import(broken_copy(tmp_path, old, new))

@@ -50,7 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["path"]
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(f"{path}: not a file")
         kind = options["format"] or sniff_format(path)
         source = (
             WxrSource(path, media_dir=options["media_dir"], language=options["language"])
