@@ -69,46 +69,43 @@ def prepare_archive(args):
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def pages():
-    """(label, path) of each measured page, in English; page 500 where the list is long."""
+def last_page(articles, limit=500):
+    """The page number to measure deep in a list: page `limit`, or the last if shorter."""
     from django.conf import settings
-    from django.urls import NoReverseMatch, reverse
+
+    return max(1, min(limit, -(-articles.count() // settings.NEWSROOM_PAGE_SIZE)))
+
+
+def pages():
+    """(label, path) of each measured page, in English."""
+    from django.urls import reverse
     from django.utils import translation
 
-    from articles.models import Article, Section
+    from articles.models import Article, Section, Topic
     from authors.models import Author
 
     with translation.override("en"):
         article = Article.objects.live().order_by("-published_at")[10]
         section = Section.objects.first()
+        topic = Topic.objects.filter(parent=None).first()
         author = Author.objects.with_live_articles().first()
-        deep = lambda queryset: max(  # noqa: E731
-            1, min(500, -(-queryset.count() // settings.NEWSROOM_PAGE_SIZE))
-        )
-        section_deep = deep(Article.objects.live().filter(section=section))
-        author_deep = deep(Article.objects.live().filter(authors=author))
-        found = [
+        section_deep = last_page(Article.objects.live().filter(section=section))
+        author_deep = last_page(Article.objects.live().filter(authors=author))
+        return [
             ("ceiling (constant 30 KB)", "/ceiling/"),
             ("article", article.get_absolute_url()),
             ("home", reverse("articles:home")),
             ("section, page 1", section.get_absolute_url()),
             (f"section, page {section_deep}", f"{section.get_absolute_url()}?page={section_deep}"),
+            ("topic (with subtopics)", topic.get_absolute_url()),
             ("author, page 1", author.get_absolute_url()),
             (f"author, page {author_deep}", f"{author.get_absolute_url()}?page={author_deep}"),
             ("contributors", reverse("authors:list")),
+            ("search", reverse("articles:search") + "?q=energy+market"),
+            ("feed (RSS)", reverse("articles:rss")),
+            ("sitemap index", reverse("sitemap-index")),
+            ("news sitemap", reverse("articles:news-sitemap")),
         ]
-        # Pages other parts of the site add; measured when their route exists.
-        optional = [
-            ("search", "articles:search", "?q=energy+market"),
-            ("feed (RSS)", "articles:rss", ""),
-            ("sitemap", "sitemap", ""),
-        ]
-        for label, name, query in optional:
-            try:
-                found.append((label, reverse(name) + query))
-            except NoReverseMatch:
-                print(f"  ({label}: no route yet, not measured)")
-    return found
 
 
 def count_queries(paths):
@@ -181,7 +178,7 @@ def load(args, url):
     """Requests per second, p50 and p99 latency (ms) from one bounded wrk run."""
     # Warm up: the first request renders (and, when cached, stores) the page.
     for _ in range(3):
-        urllib.request.urlopen(url, timeout=30).read()
+        urllib.request.urlopen(url, timeout=120).read()
     output = subprocess.run(
         [
             "wrk",

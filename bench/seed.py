@@ -11,12 +11,21 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    RelatedArticle,
+    SearchDocument,
+    Section,
+    Topic,
+)
+from articles.search import refresh_search_index
 from authors.models import Author
 
 BATCH = 1000
 # Dependants first.
 CONTENT_MODELS = [
+    SearchDocument,
     RelatedArticle,
     ArticleAuthor,
     Article.topics.through,
@@ -60,28 +69,39 @@ WORDS = {
 LANGUAGES = list(WORDS)
 
 
-def sentence(rng, language):
-    words = rng.choices(WORDS[language], k=rng.randint(9, 18))
-    return " ".join(words).capitalize() + "."
+THEMES = 6
 
 
-def paragraph_pool(rng, language, size=300):
-    """Paragraphs of 60 to 90 words, drawn once and recombined into bodies."""
-    pool = []
-    for _ in range(size):
-        text = ""
-        while len(text.split()) < rng.randint(60, 90):
-            text += sentence(rng, language) + " "
-        pool.append(f"<p>{text.strip()}</p>")
-    return pool
+def sentence(rng, words):
+    return " ".join(rng.choices(words, k=rng.randint(9, 18))).capitalize() + "."
 
 
-def body(rng, pool, language):
-    """About 1,000 words: 13 paragraphs under three subheadings."""
+def paragraph_pools(rng, language, size=60):
+    """Per theme, paragraphs of 60 to 90 words drawn from that theme's words.
+
+    Themes keep a word out of most articles, as in a real archive, so that a search
+    matches a share of the articles rather than all of them.
+    """
+    pools = []
+    for theme in range(THEMES):
+        words = WORDS[language][theme::THEMES]
+        pool = []
+        for _ in range(size):
+            text = ""
+            while len(text.split()) < rng.randint(60, 90):
+                text += sentence(rng, words) + " "
+            pool.append(f"<p>{text.strip()}</p>")
+        pools.append(pool)
+    return pools
+
+
+def body(rng, pools, language):
+    """About 1,000 words on two themes: 13 paragraphs under three subheadings."""
+    first, second = rng.sample(pools, 2)
     parts = []
-    for index, paragraph in enumerate(rng.sample(pool, 13)):
+    for index, paragraph in enumerate(rng.sample(first + second, 13)):
         if index in (3, 7, 10):
-            parts.append(f"<h2>{sentence(rng, language)[:-1]}</h2>")
+            parts.append(f"<h2>{sentence(rng, WORDS[language])[:-1]}</h2>")
         parts.append(paragraph)
     return "\n".join(parts)
 
@@ -135,12 +155,13 @@ def make_article(rng, number, now, sections, pools):
     for language in LANGUAGES:
         if language == "ru" and rng.random() < 0.1:
             continue
-        title = sentence(rng, language)[:-1][:150]
+        words = WORDS[language]
+        title = sentence(rng, words)[:-1][:150]
         fields.update(
             {
                 f"title_{language}": title,
                 f"slug_{language}": f"{language}-story-{number}",
-                f"standfirst_{language}": sentence(rng, language) + " " + sentence(rng, language),
+                f"standfirst_{language}": f"{sentence(rng, words)} {sentence(rng, words)}",
                 f"body_{language}": body(rng, pools[language], language),
                 f"ready_{language}": True,
             }
@@ -157,7 +178,7 @@ def make_article(rng, number, now, sections, pools):
 def seed(articles, *, progress=print, random_seed=8):
     """Replace the archive with `articles` generated articles."""
     rng = random.Random(random_seed)
-    pools = {language: paragraph_pool(rng, language) for language in LANGUAGES}
+    pools = {language: paragraph_pools(rng, language) for language in LANGUAGES}
     now = timezone.now()
     with transaction.atomic():
         # Plain DELETEs: the ORM would load every row to send its signals.
@@ -187,5 +208,6 @@ def seed(articles, *, progress=print, random_seed=8):
                 for article in batch[1::10]
                 for position, target in enumerate([batch[0], batch[2]])
             )
+            refresh_search_index([article.pk for article in batch])
         made += len(batch)
         progress(f"{made} / {articles} articles")
