@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages checkers bench clean
+.PHONY: install run test lint format messages checkers bench load clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench: install
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
+
+# The busiest day against gunicorn, PostgreSQL and Redis (see bench/load/README.md).
+load: install
+	$(BIN)/python -m pip install --quiet -e ".[bench,load]"
+	$(BIN)/python -m bench.load.run $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,114 @@
+"""A write that fails half-way (the disk refuses the upload, the database refuses the save)
+leaves no half-saved article: the admin's save is one transaction."""
+
+import io
+import random
+import resource
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.signals import pre_save
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article, ArticleAuthor
+from authors.models import Author
+from tests.factories import AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def editor(admin_user):
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    return client
+
+
+def new_article_form(author, section, **extra):
+    return {
+        "title_en": "Ports and power",
+        "body_en": "<p>Body.</p>",
+        "ready_en": "on",
+        "status": "published",
+        "published_at_0": "2026-01-01",
+        "published_at_1": "10:00:00",
+        "original_language": "en",
+        "section": section.pk,
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-author": author.pk,
+        "bylines-0-position": "0",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-MIN_NUM_FORMS": "0",
+        "related_links-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+
+
+def noisy_png(size=200):
+    """A PNG that does not compress: far larger than the file-size limit below."""
+    rng = random.Random(9)
+    image = Image.frombytes(
+        "RGB", (size, size), bytes(rng.randrange(256) for _ in range(size * size * 3))
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("lead.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def disk_refuses_large_files():
+    """The kernel refuses to grow any file of this process past 4 KB (EFBIG), as a full
+    disk refuses (ENOSPC): the upload's write really fails."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def test_an_upload_the_disk_refuses_leaves_no_article(editor, disk_refuses_large_files):
+    author, section = AuthorFactory(), SectionFactory()
+    image = noisy_png()
+    response = editor.post(
+        reverse("admin:articles_article_add"),
+        new_article_form(author, section, lead_image=image, image_alt_en="A port"),
+    )
+    assert response.status_code == 500
+    assert not Article.objects.exists()
+    assert not ArticleAuthor.objects.exists()
+
+
+def test_a_database_error_in_the_middle_of_a_save_leaves_no_article(editor):
+    author, section = AuthorFactory(), SectionFactory()
+
+    def author_deleted_meanwhile(sender, instance, **kwargs):
+        """A colleague deletes the author after the form was validated: the byline's
+        foreign key fails when the transaction commits, after the article row was written."""
+        Author.objects.filter(pk=instance.author_id).delete()
+
+    pre_save.connect(author_deleted_meanwhile, sender=ArticleAuthor)
+    try:
+        response = editor.post(
+            reverse("admin:articles_article_add"), new_article_form(author, section)
+        )
+    finally:
+        pre_save.disconnect(author_deleted_meanwhile, sender=ArticleAuthor)
+    assert response.status_code == 500
+    assert not Article.objects.exists()
+    assert Author.objects.filter(pk=author.pk).exists()
+
+
+def test_the_same_save_succeeds_when_nothing_fails(editor):
+    author, section = AuthorFactory(), SectionFactory()
+    response = editor.post(
+        reverse("admin:articles_article_add"),
+        new_article_form(author, section, lead_image=noisy_png(), image_alt_en="A port"),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.byline == [author] and article.lead_image_width == 200
