@@ -2,6 +2,12 @@
 // the selected text (or the article's title) becomes a link stored by the article's id,
 // which the site renders in each reader's language (articles/links.py).
 "use strict";
+// Body fields with the rich text editor: the editor, found by its textarea.
+const articleLinkEditors = new WeakMap();
+document.addEventListener("prose-editor:ready", function (event) {
+  articleLinkEditors.set(event.detail.textarea, event.detail.editor);
+});
+
 window.addEventListener("load", function () {
   const config = document.getElementById("article-link-search");
   if (!config) {
@@ -9,6 +15,18 @@ window.addEventListener("load", function () {
   }
 
   function insertLink(textarea, result) {
+    const editor = articleLinkEditors.get(textarea);
+    if (editor) {
+      const { from, to } = editor.state.selection;
+      const chain = editor.chain().focus();
+      if (from === to) {
+        const link = { type: "link", attrs: { href: result.href } };
+        chain.insertContent({ type: "text", text: result.title, marks: [link] }).run();
+      } else {
+        chain.setLink({ href: result.href }).run();
+      }
+      return;
+    }
     const start = textarea.selectionStart;
     const end = textarea.selectionEnd;
     const label = document.createElement("span");
@@ -34,7 +52,7 @@ window.addEventListener("load", function () {
     const results = document.createElement("ul");
     results.setAttribute("role", "listbox");
     box.append(input, results);
-    textarea.after(box);
+    (textarea.closest(".prose-editor") || textarea).after(box);
 
     let pending;
     input.addEventListener("input", function () {
