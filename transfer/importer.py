@@ -25,6 +25,7 @@ from modeltranslation.translator import translator
 from PIL import Image, UnidentifiedImageError
 
 from articles.invalidation import mark_articles_changed
+from articles.links import store_article_links
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
 from authors.models import Author
 from permalinks.models import Redirect, normalize_path
@@ -540,8 +541,21 @@ class Writer:
                 RelatedArticle(source_id=source, target_id=target, position=position)
                 for position, target in enumerate(t for t in targets if t and t != source)
             )
+        self.store_forward_links()
         for article_ids in chunked(sorted(self.written_articles), 500):
             mark_articles_changed(article_ids)
+
+    def store_forward_links(self):
+        """Links to articles that came later in the file could not be stored by id when
+        their article was saved; now every target exists."""
+        bodies = [f"body_{code}" for code in language_codes()]
+        for article_ids in chunked(sorted(self.written_articles), 500):
+            for pk, *htmls in Article.objects.filter(pk__in=article_ids).values_list(
+                "pk", *bodies
+            ):
+                stored = [store_article_links(html) for html in htmls]
+                if stored != htmls:
+                    Article.objects.filter(pk=pk).update(**dict(zip(bodies, stored, strict=True)))
 
 
 def run_import(source, *, media_dir=None, dry_run=False, progress=None):

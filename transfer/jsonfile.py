@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from articles.links import STORED_HREF, link_articles, link_targets, linked_article_ids
 from articles.models import Article, ArticleAuthor, Section, Topic, language_codes
 from authors.models import Author
 from permalinks.models import Redirect
@@ -248,13 +249,30 @@ class Exporter:
             }
             yield without_empty(item) | {"authors": item["authors"]}
 
-    @staticmethod
-    def translation(article, code):
+    def translation(self, article, code):
         texts = {"ready": getattr(article, f"ready_{code}")}
         for name in TRANSLATED["article"]:
             value = getattr(article, f"{name}_{code}")
             if isinstance(value, datetime):
                 value = value.isoformat()
+            if name == "body" and value:
+                value = self.portable_links(value, code)
             if value not in ("", None):
                 texts[name] = value
         return texts
+
+    def portable_links(self, html, code):
+        """Links to other articles as public addresses, which the import turns back into
+        links by id on the other side. Without `include_unpublished`, exactly what a reader
+        of `code` gets: links to unpublished articles become their text."""
+        if not self.include_unpublished:
+            return link_articles(html, code)
+        targets = link_targets(linked_article_ids(html))
+
+        def address(match):
+            target = targets.get(int(match[1]))
+            if target is None:
+                return match[0]
+            return f'href="{target.get_absolute_url(target.original_language)}"'
+
+        return STORED_HREF.sub(address, html)

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,10 +52,20 @@ def translated(obj, *names):
     }
 
 
+def linked_titles(html):
+    """Stored links to articles (by id) named by the linked article's title instead."""
+    return re.sub(
+        r"/article/(\d+)/", lambda m: f"/article/{Article.objects.get(pk=m[1]).title_en}/", html
+    )
+
+
 def snapshot():
     """Everything the archive holds, by natural keys rather than primary keys."""
     articles = {}
     for article in Article.objects.order_by("pk"):
+        for code in language_codes():
+            body = getattr(article, f"body_{code}")
+            setattr(article, f"body_{code}", body and linked_titles(body))
         articles[article.title_in(article.original_language)] = {
             **translated(article, *translator.get_options_for_model(Article).fields),
             "status": article.status,
@@ -129,6 +140,9 @@ def archive():
         section=section,
         authors=[author],
     )
+    live.body_en += f'<p>See <a href="/article/{draft.pk}/">the draft</a>.</p>'
+    draft.body_en = f'<p>Back to <a href="/article/{live.pk}/">the ports</a>.</p>'
+    draft.save()
     RelatedArticle.objects.create(source=live, target=draft, position=0)
     RelatedArticle.objects.create(source=live, target=scheduled, position=1)
     live.ready_fr = False
@@ -170,6 +184,7 @@ def test_re_importing_an_export_here_updates_in_place(archive, tmp_path):
 def test_by_default_only_what_readers_see_is_exported(archive):
     data = json.loads(export())
     [article] = data["articles"]
+    assert "<p>See the draft.</p>" in article["translations"]["en"]["body"]
     assert set(article["translations"]) == {"en", "ru"}  # French is not released
     assert "related" not in article  # both related articles are unpublished
     assert "Unfinished" not in json.dumps(data) and "Tomorrow" not in json.dumps(data)
