@@ -1,9 +1,11 @@
 """Every public page shows the current notice: a change to any notice makes them all stale."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from notices.models import SiteNotice
+from notices.shown import forget_shown_notice
 from pagecache.tags import mark_changed, tag
 
 
@@ -12,3 +14,6 @@ from pagecache.tags import mark_changed, tag
 def notice_changed(sender, raw=False, **kwargs):
     if not raw:
         mark_changed(tag(SiteNotice))
+        # Again at commit: a page view during the transaction may have kept the old notice.
+        forget_shown_notice()
+        transaction.on_commit(forget_shown_notice)

@@ -32,7 +32,7 @@ class CachedPage:
     content: bytes
     headers: list
     tags: frozenset
-    rendered_at: int  # nanoseconds since the epoch, taken before the view ran
+    rendered_at: int  # nanoseconds since the epoch: when the oldest data it shows was read
     expires_at: float  # seconds since the epoch, checked here too: not every cache's clock
     # is ours.
 
@@ -112,7 +112,8 @@ class PageCacheMiddleware:
                     response.content,
                     list(response.items()),
                     request.page_cache_tags,
-                    rendered_at,
+                    # Data read from the cache earlier (the site notice) makes the page older.
+                    min(rendered_at, getattr(request, "page_data_read_at", rendered_at)),
                     time.time() + seconds,
                 )
                 cache.set(key, page, seconds)

@@ -7,28 +7,30 @@ related articles and list items.
 import pytest
 from django.urls import reverse
 
+from notices.shown import shown_notice
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 # Each count includes the one query for the next scheduled change, which bounds how long
-# the page cache may keep the page, and HTML pages one for the site notice (base.html).
+# the page cache may keep the page. The site notice (base.html) is kept in the cache and
+# costs none on a normal page view.
 MAX_QUERIES = {
-    "home": 8,
-    "article": 9,
-    "section": 7,
-    "topic": 9,
-    "author": 8,
-    "contributors": 4,
-    "year": 9,
-    "month": 9,
+    "home": 7,
+    "article": 8,
+    "section": 6,
+    "topic": 8,
+    "author": 7,
+    "contributors": 3,
+    "year": 8,
+    "month": 8,
     "rss": 6,
     "sitemap-index": 7,
     "sitemap-articles": 2,
     "news-sitemap": 2,
 }
 
-PAGE_BUDGET = 9
+PAGE_BUDGET = 8
 
 
 def test_no_public_page_may_need_more_than_the_budget():
@@ -36,7 +38,11 @@ def test_no_public_page_may_need_more_than_the_budget():
 
 
 def build_archive(size):
-    """`size` articles, each with `size` authors and topics and as many curated links."""
+    """`size` articles, each with `size` authors and topics and as many curated links.
+
+    The site notice is looked up once, as by any earlier page view.
+    """
+    shown_notice()
     section = SectionFactory()
     topics = TopicFactory.create_batch(size)
     authors = AuthorFactory.create_batch(size)
