@@ -34,6 +34,10 @@ from articles.models import Article, language_codes
 # french_unaccent is created by migration 0003.
 POSTGRESQL_CONFIGS = {"en": "english", "fr": "french_unaccent", "ru": "russian"}
 MAX_TERMS = 16
+# Only the newest matches are ranked and counted (one more, to tell that there are more):
+# ranking every match of a frequent word costs seconds in a large archive, and no reader
+# pages through more.
+MAX_RESULTS = 500
 EXCERPT_WORDS = 30
 # Marks around matched words in excerpts, replaced by <mark> once the text is escaped.
 MATCH_START, MATCH_STOP = "\x02", "\x03"
@@ -100,6 +104,8 @@ def search_terms(text):
 def search_articles(articles, text, language):
     """`articles` (a queryset of live articles in `language`) that match `text`, best first.
 
+    Only the MAX_RESULTS (+ 1) newest matches are ranked: they are found through the full-text
+    index and the publication date index, then ranked (title over standfirst over body).
     Each result carries `search_excerpt`: the body's best passage with matched words
     between MATCH_START and MATCH_STOP (see `highlighted_excerpt()`).
     """
@@ -107,49 +113,72 @@ def search_articles(articles, text, language):
     if not terms:
         return articles.none()
     if connection.vendor == "postgresql":
-        return _search_postgresql(articles, " ".join(terms), language)
-    return _search_sqlite(articles, terms, language)
+        search = _PostgreSQLSearch(" ".join(terms), language)
+    else:
+        search = _SQLiteSearch(terms)
+    newest = (
+        search.matching(articles, language)
+        .order_by("-published_at", "-pk")
+        .values("pk")[: MAX_RESULTS + 1]
+    )
+    return search.ranked(articles.filter(pk__in=newest), language).order_by(
+        "-search_rank", "-published_at", "-pk"
+    )
 
 
-def _search_postgresql(articles, text, language):
-    query = SearchQuery(text, config=postgresql_config(language), search_type="websearch")
-    return (
-        articles.filter(search_documents__language=language, search_documents__document=query)
-        .annotate(
-            search_rank=SearchRank(F("search_documents__document"), query),
+class _PostgreSQLSearch:
+    def __init__(self, text, language):
+        self.config = postgresql_config(language)
+        self.query = SearchQuery(text, config=self.config, search_type="websearch")
+
+    def matching(self, articles, language):
+        return articles.filter(
+            search_documents__language=language, search_documents__document=self.query
+        )
+
+    def ranked(self, articles, language):
+        return articles.filter(search_documents__language=language).annotate(
+            search_rank=SearchRank(F("search_documents__document"), self.query),
             search_excerpt=SearchHeadline(
                 "search_documents__body",
-                query,
-                config=postgresql_config(language),
+                self.query,
+                config=self.config,
                 start_sel=MATCH_START,
                 stop_sel=MATCH_STOP,
                 max_words=EXCERPT_WORDS,
                 min_words=EXCERPT_WORDS // 2,
             ),
         )
-        .order_by("-search_rank", "-published_at", "-pk")
-    )
 
 
-def _search_sqlite(articles, terms, language):
-    # Each term quoted: nothing a reader types is read as FTS5 query syntax. "ё" is folded
-    # to "е" as in the index (migration 0003).
-    match = " ".join(f'"{term}"' for term in terms).replace("ё", "е").replace("Ё", "Е")
-    fts = "articles_searchdocument_fts"
-    return (
-        articles.filter(search_documents__language=language)
-        .extra(
-            tables=[fts],
-            where=[f"{fts}.rowid = articles_searchdocument.id", f"{fts} MATCH %s"],
-            params=[match],
+class _SQLiteSearch:
+    FTS = "articles_searchdocument_fts"
+
+    def __init__(self, terms):
+        # Each term quoted: nothing a reader types is read as FTS5 query syntax. "ё" is
+        # folded to "е" as in the index (migration 0003).
+        self.match = " ".join(f'"{term}"' for term in terms).replace("ё", "е").replace("Ё", "Е")
+
+    def matching(self, articles, language, select=None):
+        return articles.filter(search_documents__language=language).extra(
+            tables=[self.FTS],
+            where=[f"{self.FTS}.rowid = articles_searchdocument.id", f"{self.FTS} MATCH %s"],
+            params=[self.match],
+            select=select,
+        )
+
+    def ranked(self, articles, language):
+        return self.matching(
+            articles,
+            language,
             select={
                 # bm25 is lower for better matches; title weighs most, then standfirst.
-                "search_rank": f"-bm25({fts}, 10.0, 4.0, 1.0)",
-                "search_excerpt": f"snippet({fts}, 2, char(2), char(3), '…', {EXCERPT_WORDS})",
+                "search_rank": f"-bm25({self.FTS}, 10.0, 4.0, 1.0)",
+                "search_excerpt": (
+                    f"snippet({self.FTS}, 2, char(2), char(3), '…', {EXCERPT_WORDS})"
+                ),
             },
         )
-        .order_by("-search_rank", "-published_at", "-pk")
-    )
 
 
 def highlighted_excerpt(excerpt):

@@ -18,7 +18,7 @@ from articles.forms import SearchForm
 from articles.links import linked_article_ids
 from articles.metadata import article_metadata, listing_metadata
 from articles.models import Article, Section, Topic, active_language
-from articles.search import search_articles
+from articles.search import MAX_RESULTS, search_articles
 from articles.sitemaps import news_articles
 from authors.models import Author
 from newsroom.languages import language_links
@@ -342,9 +342,12 @@ class SearchView(ListView):
         return search_articles(articles, self.form.cleaned_data["q"], code)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.form,
             query=self.form.cleaned_data.get("q", "") if self.form.is_bound else "",
             metadata=listing_metadata(self.request, _("Search"), "", reverse("articles:search")),
             **kwargs,
         )
+        # Past MAX_RESULTS only the newest matches are ranked (articles.search).
+        context["more_than"] = MAX_RESULTS if context["paginator"].count > MAX_RESULTS else None
+        return context

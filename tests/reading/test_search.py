@@ -202,3 +202,34 @@ def test_search_query_count_is_constant(client, django_assert_max_num_queries, s
     with django_assert_max_num_queries(7):
         response = search(client, "en", q="wind")
     assert len(response.context["articles"]) == size
+
+
+def test_past_the_limit_only_the_newest_matches_are_ranked_and_the_count_says_more(
+    client, monkeypatch
+):
+    monkeypatch.setattr("articles.search.MAX_RESULTS", 2)
+    monkeypatch.setattr("articles.views.MAX_RESULTS", 2)
+    now = timezone.now()
+    oldest = ArticleFactory(title_en="Tidal power", published_at=now - timedelta(days=4))
+    newer = [
+        ArticleFactory(body_en="<p>Tidal power.</p>", published_at=now - timedelta(days=days))
+        for days in (3, 2, 1)
+    ]
+    response = search(client, "en", q="tidal")
+    # The title match is older than the three newest matches: it is left out.
+    assert list(response.context["articles"]) == newer[::-1]
+    assert oldest not in response.context["articles"]
+    assert "More than 2 results for “tidal”" in response.content.decode()
+
+
+def test_up_to_the_limit_every_match_is_ranked_and_counted(client, monkeypatch):
+    monkeypatch.setattr("articles.search.MAX_RESULTS", 2)
+    monkeypatch.setattr("articles.views.MAX_RESULTS", 2)
+    in_body = ArticleFactory(body_en="<p>Tidal power.</p>")
+    in_title = ArticleFactory(
+        title_en="Tidal power", published_at=timezone.now() - timedelta(days=9)
+    )
+    response = search(client, "en", q="tidal")
+    assert list(response.context["articles"]) == [in_title, in_body]
+    assert "2 results for “tidal”" in response.content.decode()
+    assert "More than" not in response.content.decode()
