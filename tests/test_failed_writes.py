@@ -4,6 +4,7 @@ leaves no half-saved article: the admin's save is one transaction."""
 import io
 import os
 import resource
+from contextlib import contextmanager
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,23 +60,27 @@ def noisy_png(width=1200, height=630):
     return SimpleUploadedFile("lead.png", buffer.getvalue(), content_type="image/png")
 
 
-@pytest.fixture
-def disk_refuses_large_files():
+@contextmanager
+def disk_refusing_large_files():
     """The kernel refuses to grow any file of this process past 4 KB (EFBIG), as a full
-    disk refuses (ENOSPC): the upload's write really fails."""
+    disk refuses (ENOSPC): the upload's write really fails.
+
+    Only around the request: the limit covers every file the process writes, pytest's own
+    report included when its output goes to a file.
+    """
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
-    yield
-    resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
-def test_an_upload_the_disk_refuses_leaves_no_article(editor, disk_refuses_large_files):
+def test_an_upload_the_disk_refuses_leaves_no_article(editor):
     author, section = AuthorFactory(), SectionFactory()
-    image = noisy_png()
-    response = editor.post(
-        reverse("admin:articles_article_add"),
-        new_article_form(author, section, lead_image=image, image_alt_en="A port"),
-    )
+    form = new_article_form(author, section, lead_image=noisy_png(), image_alt_en="A port")
+    with disk_refusing_large_files():
+        response = editor.post(reverse("admin:articles_article_add"), form)
     assert response.status_code == 500
     assert not Article.objects.exists()
     assert not ArticleAuthor.objects.exists()
