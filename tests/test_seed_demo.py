@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from articles import roles
 from articles.models import Article, RelatedArticle, Section, Topic
 from authors.models import Author
 
@@ -41,7 +42,7 @@ def test_seed_demo_twice_changes_nothing(settings, capsys):
     before = snapshot()
     call_command("seed_demo")
     assert snapshot() == before
-    assert get_user_model().objects.count() == 1
+    assert get_user_model().objects.count() == 4
     assert "created 0 sections, 0 topics, 0 authors, 0 articles" in capsys.readouterr().out
 
 
@@ -50,3 +51,15 @@ def test_seed_demo_creates_no_superuser_without_debug(settings, capsys):
     call_command("seed_demo")
     assert not get_user_model().objects.exists()
     assert "No superuser created" in capsys.readouterr().out
+
+
+def test_seed_demo_gives_a_desk_account_for_each_role(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    users = get_user_model().objects
+    assert set(users.get(username="editor").groups.values_list("name", flat=True)) == {"Editor"}
+    author = users.get(username="author")
+    assert author.is_staff and author.author_profile.slug == "thomas-ashworth"
+    translator = users.get(username="translator-fr")
+    assert translator.groups.get().name == roles.translator_group("fr")
+    assert "translator-fr (" in capsys.readouterr().out

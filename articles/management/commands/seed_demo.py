@@ -7,12 +7,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
+from articles import roles
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
 from authors.models import Author
 from newsroom.slugs import slugify_text
@@ -28,6 +31,12 @@ TRANSLATED_ARTICLE_FIELDS = [
     "image_credit",
 ]
 SOCIAL_FIELDS = {"twitter": "x", "x": "x", "mastodon": "mastodon", "bluesky": "bluesky"}
+# One desk account per role, so a newcomer can try the admin as each of them.
+DEMO_DESK = [
+    ("editor", roles.EDITOR, None),
+    ("author", roles.AUTHOR, "thomas-ashworth"),
+    ("translator-fr", roles.translator_group("fr"), None),
+]
 
 
 def abstract_image(hue, size=(1600, 900)):
@@ -72,7 +81,9 @@ class Command(BaseCommand):
             self.load_articles(sections, topics, authors)
         summary = ", ".join(f"{count} {kind}" for kind, count in self.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo content ready (created {summary})."))
+        call_command("setup_roles", stdout=io.StringIO())
         self.ensure_superuser()
+        self.ensure_desk_users(authors)
 
     def load_taxonomy(self, model, items, kind):
         by_key = {}
@@ -189,3 +200,20 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             users.create_superuser("admin", "admin@example.org", password)
             self.stdout.write(self.style.SUCCESS(f"Log in as 'admin' with password: {password}"))
+
+    def ensure_desk_users(self, authors):
+        """Demo accounts for the editor, author and French translator roles (DEBUG only)."""
+        users = get_user_model().objects
+        missing = [role for role in DEMO_DESK if not users.filter(username=role[0]).exists()]
+        if not settings.DEBUG or not missing:
+            return
+        self.stdout.write("Desk accounts to try each role:")
+        for username, group, author_key in missing:
+            password = secrets.token_urlsafe(12)
+            user = users.create_user(username, f"{username}@example.org", password, is_staff=True)
+            user.groups.add(Group.objects.get(name=group))
+            if author_key:
+                author = authors[author_key]
+                author.user = user
+                author.save(update_fields=["user"])
+            self.stdout.write(f"  {username} ({group}, password: {password})")
