@@ -836,6 +836,7 @@ class ArticleEvent(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         UNPUBLISHED = "unpublished", _("Unpublished")
         RESTORED = "restored", _("Restored an earlier revision")
+        WENT_LIVE = "went_live", _("Went live")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
@@ -848,12 +849,27 @@ class ArticleEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        help_text=_("The language version concerned; empty for the whole article."),
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]
         get_latest_by = ["at", "pk"]
         verbose_name = _("article event")
         verbose_name_plural = _("article events")
+        constraints = [
+            # `publish_scheduled` records each article or language going live once, even
+            # when two runs race; a rescheduled article goes live again at its new time.
+            models.UniqueConstraint(
+                fields=["article", "language", "published_at"],
+                condition=Q(action="went_live"),
+                name="article_event_went_live_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

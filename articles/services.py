@@ -5,13 +5,19 @@ then saves and records an `ArticleEvent`. The admin, commands and tests all call
 Refusals raise `PermissionDenied` (not allowed) or `ValidationError` (not possible now).
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import roles
-from articles.models import Article, ArticleEvent
+from articles.invalidation import mark_articles_changed
+from articles.models import Article, ArticleEvent, language_codes
+
+logger = logging.getLogger(__name__)
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -74,12 +80,37 @@ def record_edit(article, *, by):
     return content_changed(article, by=by, action=Action.EDITED)
 
 
-def content_changed(article, *, by, action, published_at=None):
+def content_changed(article, *, by, action, published_at=None, language=""):
     """Everything that must follow any change to an article happens here: the event log
     now, and any other consequence of changed content (such as cache purges)."""
     return ArticleEvent.objects.create(
-        article=article, action=action, by=by, published_at=published_at
+        article=article, action=action, by=by, published_at=published_at, language=language
     )
+
+
+def went_live(article, *, language="", at):
+    """A scheduled article (or, with `language`, one language version) became visible at
+    `at`: record it and refresh the cached pages that show it. Readers already see it (the
+    site follows the clock): this performs the side effects, for `publish_scheduled`.
+
+    Returns the event, or None when this moment was already recorded (by an earlier or a
+    concurrent run).
+    """
+    try:
+        with transaction.atomic():
+            event = content_changed(
+                article, by=None, action=Action.WENT_LIVE, published_at=at, language=language
+            )
+    except IntegrityError:
+        return None
+    mark_articles_changed([article.pk])
+    logger.info(
+        "published article %s (%s) at %s",
+        article.pk,
+        language or "all languages",
+        at.isoformat(),
+    )
+    return event
 
 
 def _require_editor(user):
@@ -101,3 +132,49 @@ def _transition(article, *, by, action, status, at=None):
         raise
     article.save(update_fields=["status", "published_at", "updated_at"])
     return content_changed(article, by=by, action=action, published_at=article.published_at)
+
+
+def due_publications():
+    """What `publish_scheduled` has still to perform, oldest first: (moment, article id,
+    language) for each scheduled article that went live (language "") and each language
+    version released after its article, whose going live is not yet recorded.
+
+    Only scheduled items count: an article published at once had its effects then.
+    """
+    went_live = ArticleEvent.objects.filter(article=OuterRef("pk"), action=Action.WENT_LIVE)
+    scheduled = ArticleEvent.objects.filter(
+        article=OuterRef("pk"), action=Action.SCHEDULED, published_at=OuterRef("published_at")
+    )
+    due = [
+        (moment, pk, "")
+        for pk, moment in Article.objects.live_in_any_language()
+        .filter(Exists(scheduled))
+        .exclude(Exists(went_live.filter(language="", published_at=OuterRef("published_at"))))
+        .values_list("pk", "published_at")
+    ]
+    for code in language_codes():
+        release_at = f"release_at_{code}"
+        due += [
+            (moment, pk, code)
+            for pk, moment in Article.objects.live(code)
+            .filter(**{f"{release_at}__gt": F("published_at")})
+            .exclude(Exists(went_live.filter(language=code, published_at=OuterRef(release_at))))
+            .values_list("pk", release_at)
+        ]
+    return sorted(due)
+
+
+def perform_publication(article_id, language, moment):
+    """Records one due item of `due_publications()` if it is still due, holding the
+    article's row so that concurrent runs skip it. Returns the event or None."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update(skip_locked=True).filter(pk=article_id).first()
+        if article is None:
+            return None
+        if language:
+            still_due = article.is_live(language) and article.public_since(language) == moment
+        else:
+            still_due = article.published_at == moment and bool(article.released_languages())
+        if not still_due:
+            return None
+        return went_live(article, language=language, at=moment)
