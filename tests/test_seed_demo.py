@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles import roles
+from articles import roles, services
 from articles.models import Article, RelatedArticle, Section, Topic
 from authors.models import Author
 
@@ -63,3 +66,12 @@ def test_seed_demo_gives_a_desk_account_for_each_role(settings, capsys):
     translator = users.get(username="translator-fr")
     assert translator.groups.get().name == roles.translator_group("fr")
     assert "translator-fr (" in capsys.readouterr().out
+
+
+def test_the_demo_scheduled_article_is_performed_by_publish_scheduled_once_due(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    scheduled = next(article for article in Article.objects.all() if article.is_scheduled)
+    assert services.due_publications() == []
+    with time_machine.travel(scheduled.published_at + timedelta(minutes=1)):
+        assert [item[1] for item in services.due_publications()] == [scheduled.pk]

@@ -15,8 +15,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
-from articles import roles
-from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
+from articles import roles, services
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleEvent,
+    RelatedArticle,
+    Section,
+    Topic,
+    language_codes,
+)
 from authors.models import Author
 from newsroom.slugs import slugify_text
 
@@ -181,6 +189,14 @@ class Command(BaseCommand):
         )
         article.full_clean(exclude=["lead_image"])
         article.save()
+        if article.is_scheduled:
+            # As the desk's "Schedule" button records it, so `publish_scheduled` acts on time.
+            services.content_changed(
+                article,
+                by=None,
+                action=ArticleEvent.Action.SCHEDULED,
+                published_at=article.published_at,
+            )
         return article
 
     def ensure_superuser(self):
