@@ -65,14 +65,12 @@ def live_listing_indexes():
 class TranslatedSlugMixin:
     """Fills each language's empty slug from that language's name (or the English one)."""
 
-    slug_source = "name"
-
     def fill_slugs(self):
         for code in language_codes():
             if getattr(self, f"slug_{code}"):
                 continue
-            text = getattr(self, f"{self.slug_source}_{code}") or getattr(
-                self, f"{self.slug_source}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+            text = getattr(self, f"name_{code}") or getattr(
+                self, f"name_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
             )
             if text:
                 others = type(self).objects.exclude(pk=self.pk)
@@ -82,11 +80,26 @@ class TranslatedSlugMixin:
         return getattr(self, f"slug_{active_language(language)}")
 
 
-class Section(TranslatedSlugMixin, models.Model):
+class Taxonomy(TranslatedSlugMixin, models.Model):
+    """What sections and topics share: a translated name, slug and description."""
+
     name = models.CharField(_("name"), max_length=80)
     # NULL, not "", when a language has no slug: the unique constraints ignore NULLs.
     slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
     description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_slugs()
+        super().save(*args, **kwargs)
+
+
+class Section(Taxonomy):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in the site's navigation, smallest first.")
     )
@@ -97,24 +110,13 @@ class Section(TranslatedSlugMixin, models.Model):
         verbose_name_plural = _("sections")
         constraints = unique_slug_per_language("section")
 
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.fill_slugs()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug_in()})
 
 
-class Topic(TranslatedSlugMixin, models.Model):
+class Topic(Taxonomy):
     """A region or a theme. Topics nest: Asia > Transcaucasia."""
 
-    name = models.CharField(_("name"), max_length=80)
-    # NULL, not "", when a language has no slug: the unique constraints ignore NULLs.
-    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
-    description = models.TextField(_("description"), blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent topic"),
@@ -129,13 +131,6 @@ class Topic(TranslatedSlugMixin, models.Model):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         constraints = unique_slug_per_language("topic")
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.fill_slugs()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug_in()})
