@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from pagecache.models import CacheTag
+from pagecache import marks
 from pagecache.tags import tag
 
 COUNT_SECONDS = 3600
@@ -44,9 +44,10 @@ class RememberedCountPaginator(Paginator):
         remembered = cache.get(key)
         if remembered is not None:
             value, counted_at = remembered
-            if CacheTag.objects.unchanged_since(counted_at, [tag(model)]):
+            if marks.unchanged_since(counted_at, [tag(model)]):
                 return value
         counted_at = time.time_ns()
         value = super().count
+        marks.keep([tag(model)])
         cache.set(key, (value, counted_at), COUNT_SECONDS)
         return value

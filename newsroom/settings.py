@@ -134,6 +134,9 @@ if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page cache's change marks live where every process sees them: in a shared cache, or
+# else in the database (pagecache/marks.py).
+NEWSROOM_CHANGE_MARKS_IN_CACHE = bool(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

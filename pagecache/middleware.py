@@ -24,7 +24,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
-from pagecache.models import CacheTag
+from pagecache import marks
 
 
 @dataclass
@@ -37,9 +37,7 @@ class CachedPage:
     # is ours.
 
     def is_current(self):
-        return time.time() < self.expires_at and CacheTag.objects.unchanged_since(
-            self.rendered_at, self.tags
-        )
+        return time.time() < self.expires_at and marks.unchanged_since(self.rendered_at, self.tags)
 
     def response(self):
         response = HttpResponse(self.content)
@@ -116,6 +114,7 @@ class PageCacheMiddleware:
                     min(rendered_at, getattr(request, "page_data_read_at", rendered_at)),
                     time.time() + seconds,
                 )
+                marks.keep(page.tags)
                 cache.set(key, page, seconds)
         return conditional_response(request, response)
 

@@ -7,7 +7,7 @@ A tag is a model (`tag(Section)`: any section, for pages listing them all), one 
 
 from django.db import connection, transaction
 
-from pagecache.models import CacheTag
+from pagecache import marks
 
 
 def tag(model_or_object, listing=""):
@@ -41,7 +41,7 @@ def mark_changed(*tags):
     """
     if not tags:
         return
-    CacheTag.objects.touch(tags)
+    marks.touch(tags)
     if connection.in_atomic_block:
         touch_after_commit(tags)
 
@@ -50,7 +50,7 @@ class TagsToTouch(set):
     """The tags a transaction marked, touched together when it commits."""
 
     def __call__(self):
-        CacheTag.objects.touch(self)
+        marks.touch(self)
 
 
 def touch_after_commit(tags):

@@ -1,0 +1,96 @@
+"""Change marks live in the database with a per-process cache, in the cache when it is
+shared (Redis); either way a change reaches every page at once."""
+
+import os
+import time
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.test import Client
+
+from newsroom.settings import redis_cache
+from pagecache import marks
+from pagecache.tags import mark_changed
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def redis_url():
+    """The Redis the suite was given (REDIS_URL), or the local default; skips without one."""
+    url = os.environ.get("REDIS_URL") or TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"needs Redis at {url}: {error}")
+    return url
+
+
+def use_cache(settings, cache_settings, marks_in_cache):
+    settings.CACHES = {"default": cache_settings}
+    settings.NEWSROOM_CHANGE_MARKS_IN_CACHE = marks_in_cache
+    cache.clear()
+
+
+@pytest.fixture
+def marks_in_redis(settings):
+    use_cache(settings, redis_cache(redis_url()), marks_in_cache=True)
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def marks_in_database(settings):
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    use_cache(settings, local, marks_in_cache=False)
+
+
+@pytest.fixture(params=["marks_in_database", "marks_in_redis"])
+def marks_kept_in(request):
+    request.getfixturevalue(request.param)
+
+
+def test_a_mark_is_seen_at_once(marks_kept_in):
+    before = time.time_ns()
+    marks.keep(["articles.article:1"])
+    assert marks.unchanged_since(before, ["articles.article:1"])
+    mark_changed("articles.article:1")
+    assert not marks.unchanged_since(before, ["articles.article:1", "authors.author:2"])
+    assert marks.unchanged_since(time.time_ns(), ["articles.article:1"])
+
+
+def test_an_edit_reaches_the_cached_page(marks_kept_in):
+    article = ArticleFactory(title_en="Before the edit")
+    url = article.get_absolute_url()
+    reader = Client()
+    assert "Before the edit" in reader.get(url).content.decode()
+    article.title_en = "After the edit"
+    article.save()
+    assert "After the edit" in reader.get(url).content.decode()
+
+
+def test_with_marks_in_redis_a_cached_page_costs_no_query(
+    marks_in_redis, django_assert_num_queries
+):
+    url = ArticleFactory().get_absolute_url()
+    reader = Client()
+    reader.get(url)
+    with django_assert_num_queries(0):
+        assert reader.get(url).status_code == 200
+
+
+def test_a_mark_the_cache_lost_makes_its_pages_stale_once(
+    marks_in_redis, django_assert_num_queries
+):
+    article = ArticleFactory(title_en="Evicted mark")
+    url = article.get_absolute_url()
+    reader = Client()
+    reader.get(url)
+    cache.delete(marks.KEY_PREFIX + f"articles.article:{article.pk}")
+    with django_assert_num_queries(7):
+        assert "Evicted mark" in reader.get(url).content.decode()
+    with django_assert_num_queries(0):
+        reader.get(url)
