@@ -1,9 +1,12 @@
 import os
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
+
+from newsroom.settings import redis_cache
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,3 +39,35 @@ def expected_database():
 @pytest.fixture
 def vendor(db):
     return connection.vendor
+
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def redis_url():
+    """The Redis the suite was given (REDIS_URL), or the local default; skips without one."""
+    url = os.environ.get("REDIS_URL") or TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"needs Redis at {url}: {error}")
+    return url
+
+
+def use_cache(settings, cache_settings, marks_in_cache):
+    settings.CACHES = {"default": cache_settings}
+    settings.NEWSROOM_CHANGE_MARKS_IN_CACHE = marks_in_cache
+    cache.clear()
+
+
+@pytest.fixture
+def marks_in_redis(settings):
+    use_cache(settings, redis_cache(redis_url()), marks_in_cache=True)
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def marks_in_database(settings):
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    use_cache(settings, local, marks_in_cache=False)

@@ -144,6 +144,25 @@ def test_the_site_recovers_by_itself_when_the_database_returns(reader, article, 
 
 
 @pytest.mark.postgres
+def test_with_marks_in_redis_cached_pages_are_still_served_during_the_outage(
+    reader, article, marks_in_redis
+):
+    url = article.get_absolute_url("en")
+    cached = reader.get(url)
+    assert cached.status_code == 200
+    real = connection.settings_dict.copy()
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
+    try:
+        during = reader.get(url)
+        assert during.status_code == 200 and during.text == cached.text
+        assert reader.get(article.section.get_absolute_url()).status_code == 503
+    finally:
+        connection.close()
+        connection.settings_dict.update(real)
+
+
+@pytest.mark.postgres
 def test_liveness_holds_while_readiness_reports_the_outage(reader, database_down):
     assert reader.get(reverse("health-live")).status_code == 200
     ready = reader.get(reverse("health-ready"))
@@ -155,7 +174,8 @@ def test_liveness_holds_while_readiness_reports_the_outage(reader, database_down
 
 
 @pytest.mark.postgres
-def test_a_connection_the_server_dropped_is_replaced_without_a_restart(reader, article):
+def test_a_connection_the_server_dropped_is_replaced_without_a_restart(reader, article, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     url = article.get_absolute_url("en")
     assert reader.get(url).status_code == 200
     backend_pid = connection.connection.info.backend_pid

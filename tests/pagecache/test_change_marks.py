@@ -1,51 +1,17 @@
 """Change marks live in the database with a per-process cache, in the cache when it is
 shared (Redis); either way a change reaches every page at once."""
 
-import os
 import time
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.test import Client
 
-from newsroom.settings import redis_cache
 from pagecache import marks
 from pagecache.tags import mark_changed
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-def redis_url():
-    """The Redis the suite was given (REDIS_URL), or the local default; skips without one."""
-    url = os.environ.get("REDIS_URL") or TEST_REDIS_URL
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"needs Redis at {url}: {error}")
-    return url
-
-
-def use_cache(settings, cache_settings, marks_in_cache):
-    settings.CACHES = {"default": cache_settings}
-    settings.NEWSROOM_CHANGE_MARKS_IN_CACHE = marks_in_cache
-    cache.clear()
-
-
-@pytest.fixture
-def marks_in_redis(settings):
-    use_cache(settings, redis_cache(redis_url()), marks_in_cache=True)
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def marks_in_database(settings):
-    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    use_cache(settings, local, marks_in_cache=False)
 
 
 @pytest.fixture(params=["marks_in_database", "marks_in_redis"])
