@@ -163,6 +163,20 @@ class Topic(Taxonomy):
 TRANSLATED_TEXT_FIELDS = ("title", "standfirst", "body")
 
 
+# Translated fields a reader sees in one language only.
+READER_TEXT_FIELDS = (
+    "title",
+    "standfirst",
+    "body",
+    "seo_title",
+    "seo_description",
+    "image_alt",
+    "image_caption",
+    "image_credit",
+    "correction",
+)
+
+
 class TranslationState(models.TextChoices):
     MISSING = "missing", _("missing")
     IN_PROGRESS = "in_progress", _("in progress")
@@ -330,12 +344,26 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def for_reading(self, language=None):
+        """The `language` version of these articles: the other languages' texts (the
+        bulk of each row) stay in the database."""
+        code = active_language(language)
+        other_texts = [
+            f"{field}_{other}"
+            for field in READER_TEXT_FIELDS
+            for other in language_codes()
+            if other != code
+        ]
+        return self.defer(*other_texts)
+
     def for_listing(self):
-        """What a list of teasers shows: no bodies, section and byline in two queries."""
+        """What a list of teasers in the active language shows: no bodies, section and
+        byline in two queries."""
         return (
-            self.select_related("section")
+            self.for_reading()
+            .select_related("section")
             .with_bylines()
-            .defer("body", *[f"body_{code}" for code in language_codes()])
+            .defer(f"body_{active_language()}")
             .order_by("-published_at", "-pk")
         )
 
@@ -686,7 +714,18 @@ class Article(models.Model):
             Article.objects.live(code)
             .exclude(pk=self.pk)
             .select_related("section")
-            .defer("body", *[f"body_{lang}" for lang in language_codes()])
+            # What the list shows (title, address, section, date), and the visibility
+            # fields `is_live()` reads.
+            .only(
+                "pk",
+                "status",
+                "published_at",
+                f"title_{code}",
+                f"slug_{code}",
+                f"ready_{code}",
+                f"release_at_{code}",
+                "section",
+            )
         )
         curated = list(
             candidates.filter(linked_from__source=self).order_by("linked_from__position")[:limit]

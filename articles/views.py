@@ -116,6 +116,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         code = active_language()
         articles = (
             Article.objects.live(code)
+            .for_reading(code)
             .select_related("section")
             .with_bylines()
             .prefetch_related("topics")
