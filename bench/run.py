@@ -126,6 +126,32 @@ def count_queries(paths):
     return counts
 
 
+def measure_admin_list():
+    """Queries and milliseconds of the admin's article list, in-process: the first load
+    (which counts the archive) and the next (which remembers the count)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    admin, _created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(admin)
+    figures = []
+    for _load in ("first", "next"):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get("/admin/articles/article/")
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"the admin's article list answered {response.status_code}")
+        counts = sum("COUNT(" in query["sql"].upper() for query in queries.captured_queries)
+        figures.append((len(queries), counts, elapsed))
+    return figures
+
+
 class Gunicorn:
     def __init__(self, args, cache_seconds):
         self.args = args
@@ -213,6 +239,7 @@ def main():
     prepare_archive(args)
     measured = pages()
     queries = count_queries([path for _label, path in measured[1:]])
+    admin_list = measure_admin_list()
     from django.db import connection
 
     print(
@@ -227,6 +254,12 @@ def main():
                 results[mode, label] = load(args, server.url(path))
                 print(f"  {mode:6} {label:28} {results[mode, label][0]:8.0f} req/s", flush=True)
     print_table(measured, results, queries)
+    print("\n| admin article list | queries | of which counts | ms (in-process) |")
+    print("| --- | ---: | ---: | ---: |")
+    for visit, (total, counts, elapsed) in zip(
+        ("first load", "next load"), admin_list, strict=True
+    ):
+        print(f"| {visit} | {total} | {counts} | {elapsed:.0f} |")
 
 
 def print_table(measured, results, queries):
