@@ -1,14 +1,41 @@
 import hashlib
+import math
 import time
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from pagecache import marks
 from pagecache.tags import tag
 
-COUNT_SECONDS = 3600
+REMEMBER_SECONDS = 3600
+
+
+def remembered_until_changed(key, model, compute, expires_at=None):
+    """`compute()`, kept in the cache under `key` until a row of `model` changes.
+
+    The value is trusted while the page cache's change mark for the model (pagecache.tags)
+    is older than it, and never past `expires_at()` (a datetime or None, asked only when a
+    new value is stored): for a value that follows the clock, such as what is live.
+    """
+    remembered = cache.get(key)
+    if remembered is not None:
+        value, computed_at, expiry = remembered
+        # The expiry is checked here too: not every cache's clock is ours.
+        if time.time() < expiry and marks.unchanged_since(computed_at, [tag(model)]):
+            return value
+    computed_at = time.time_ns()
+    value = compute()
+    seconds = REMEMBER_SECONDS
+    moment = expires_at and expires_at()
+    if moment is not None:
+        seconds = min(seconds, math.floor((moment - timezone.now()).total_seconds()))
+    if seconds > 0:
+        marks.keep([tag(model)])
+        cache.set(key, (value, computed_at, time.time() + seconds), seconds)
+    return value
 
 
 class DeferredRowPaginator(Paginator):
@@ -33,21 +60,10 @@ class RememberedCountPaginator(Paginator):
     """Counts a list once and remembers it until a row of that model changes.
 
     For the admin's long lists: a count of 100,000 rows on every page load is the slowest
-    part of the page. The count is kept in the cache and trusted while the page cache's
-    change mark for the model (pagecache.tags) is older than it.
+    part of the page.
     """
 
     @cached_property
     def count(self):
-        model = self.object_list.model
         key = "count:" + hashlib.sha256(str(self.object_list.query).encode()).hexdigest()
-        remembered = cache.get(key)
-        if remembered is not None:
-            value, counted_at = remembered
-            if marks.unchanged_since(counted_at, [tag(model)]):
-                return value
-        counted_at = time.time_ns()
-        value = super().count
-        marks.keep([tag(model)])
-        cache.set(key, (value, counted_at), COUNT_SECONDS)
-        return value
+        return remembered_until_changed(key, self.object_list.model, self.object_list.count)

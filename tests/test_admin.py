@@ -119,3 +119,11 @@ def test_article_changelist_query_count_does_not_grow_with_the_page(
         response = editor_client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 200
     assert Article.objects.count() == 30
+
+
+def test_article_changelist_count_is_remembered_until_an_article_changes(editor_client):
+    ArticleFactory.create_batch(2)
+    url = reverse("admin:articles_article_changelist")
+    assert "2 articles" in editor_client.get(url).content.decode()
+    ArticleFactory()
+    assert "3 articles" in editor_client.get(url).content.decode()
