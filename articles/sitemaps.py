@@ -1,51 +1,156 @@
 """Sitemaps: every released language version with its `hreflang` siblings, plus Google News.
 
-The index at /sitemap.xml lists one sitemap per kind of page; each lists a page once per
-language in which it exists, with alternates for all those languages and an `x-default`.
+The index at /sitemap.xml lists every page of every sitemap. Each sitemap lists a page once
+per language in which it exists, with alternates for all those languages and an
+`x-default`. Articles come in pages by ranges of ids (`ArticleSitemap`); the other
+sitemaps are one page each.
 """
 
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Count, Max, Q
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Section, Topic, language_codes
 from authors.models import Author
 from newsroom.languages import default_language_of
+from newsroom.pagination import remembered_until_changed
 
 NEWS_SITEMAP_AGE = timedelta(days=2)
 NEWS_SITEMAP_SIZE = 1000
 
 
+def page_number(text):
+    """The page number in `?p=`: PageNotAnInteger or EmptyPage (a 404) unless 1 or more."""
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        raise PageNotAnInteger(f"No page {text!r}") from None
+    if number < 1:
+        raise EmptyPage(f"No page {number}")
+    return number
+
+
 class TranslatedSitemap(Sitemap):
-    """A sitemap of pages that exist per language, with `hreflang` alternates."""
+    """Pages that exist per language: each language version is one URL, carrying `hreflang`
+    alternates for all of them and an `x-default`. One sitemap page holds every item."""
 
-    i18n = True
-    alternates = True
+    changefreq = None
 
-    def get_urls(self, page=1, site=None, protocol=None):
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
-        for url in urls:
-            by_language = {alt["lang_code"]: alt["location"] for alt in url["alternates"]}
-            default = default_language_of(by_language, self.original_language(url["item"][0]))
-            if default:
-                url["alternates"].append(
-                    {"lang_code": "x-default", "location": by_language[default]}
-                )
-        return urls
+    def get_languages_for_item(self, item):
+        return language_codes()
 
     def original_language(self, item):
         return None
 
+    def lastmod(self, item):
+        return None
+
+    def page_items(self, page):
+        """The items on page `page` (the text of `?p=`)."""
+        if page_number(page) != 1:
+            raise EmptyPage(f"No page {page}")
+        return self.items()
+
+    def index_pages(self):
+        """(number, lastmod or None) of each page, for the sitemap index."""
+        return [(1, None)]
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Each item's language versions, its locations worked out once for all of them."""
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        urls = []
+        for item in self.page_items(page):
+            locations = {}
+            for code in self.get_languages_for_item(item):
+                with translation.override(code):
+                    locations[code] = base + self.location(item)
+            alternates = [{"lang_code": code, "location": url} for code, url in locations.items()]
+            default = default_language_of(locations, self.original_language(item))
+            if default:
+                alternates.append({"lang_code": "x-default", "location": locations[default]})
+            lastmod = self.lastmod(item)
+            urls += [
+                {
+                    "location": location,
+                    "lastmod": lastmod,
+                    "changefreq": self.changefreq,
+                    "alternates": alternates,
+                }
+                for location in locations.values()
+            ]
+        return urls
+
 
 class ArticleSitemap(TranslatedSitemap):
+    """Live articles, in pages by ranges of ids.
+
+    Page N holds the live articles whose id is in ((N - 1) × n, N × n], n being
+    `articles_per_page`: one range scan of the primary key however deep the page is. A page
+    keeps its articles as the archive grows, so crawlers fetch again only the pages whose
+    lastmod moved. A range without a live article is no page, except page 1, the sitemap's
+    own address.
+    """
+
+    # URLs a page at most, one per language version, each with an alternate per language:
+    # 1,000 articles, about 1.3 MB, in three languages (the protocol allows 50,000 and 50 MB).
+    limit = 3000
+
+    @property
+    def articles_per_page(self):
+        return self.limit // len(language_codes())
+
     def items(self):
         fields = ["pk", "original_language", "status", "published_at", "updated_at"]
         for code in language_codes():
             fields += [f"slug_{code}", f"ready_{code}", f"release_at_{code}"]
         return Article.objects.live_in_any_language().only(*fields).order_by("pk")
+
+    def page_items(self, page):
+        number = page_number(page)
+        last_id = number * self.articles_per_page
+        articles = list(
+            self.items().filter(pk__gt=last_id - self.articles_per_page, pk__lte=last_id)
+        )
+        if not articles and number > 1:
+            raise EmptyPage(f"No page {number}")
+        return articles
+
+    def index_pages(self):
+        """Remembered until an article changes or the next scheduled publication."""
+        return remembered_until_changed(
+            f"sitemap-pages:articles:{self.articles_per_page}",
+            Article,
+            self.pages,
+            expires_at=Article.objects.next_visibility_change,
+        )
+
+    def pages(self):
+        """(number, lastmod) of page 1 and of each page holding a live article, in one
+        query. A page's lastmod is when one of its articles was last saved or went live in
+        a language."""
+        now = timezone.now()
+        moments = {"last_updated": Max("updated_at"), "last_published": Max("published_at")}
+        for code in language_codes():
+            release_at = f"release_at_{code}"
+            moments[f"last_released_{code}"] = Max(
+                release_at, filter=Q(**{f"{release_at}__lte": now})
+            )
+        rows = (
+            Article.objects.live_in_any_language()
+            .annotate(page=(F("pk") - 1) / self.articles_per_page + 1)
+            .values("page")
+            .annotate(**moments)
+            .order_by("page")
+        )
+        pages = {1: None}
+        for row in rows:
+            page = row.pop("page")
+            pages[page] = max(moment for moment in row.values() if moment is not None)
+        return list(pages.items())
 
     def get_languages_for_item(self, article):
         return article.released_languages()

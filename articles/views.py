@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -19,7 +20,7 @@ from articles.links import linked_article_ids
 from articles.metadata import article_metadata, listing_metadata
 from articles.models import Article, Section, Topic, active_language
 from articles.search import MAX_RESULTS, search_articles
-from articles.sitemaps import news_articles
+from articles.sitemaps import SITEMAPS, news_articles
 from authors.models import Author
 from newsroom.languages import language_links
 from newsroom.pagination import DeferredRowPaginator
@@ -314,6 +315,22 @@ class MonthArchive(LiveArchiveMixin, MonthArchiveView):
 
     def archive_title(self, context):
         return date_format(context["month"], "YEAR_MONTH_FORMAT")
+
+
+@site_wide_page
+@x_robots_tag
+def sitemap_index(request):
+    """`/sitemap.xml`: every page of every sitemap, with its lastmod where one is known."""
+    pages = []
+    for name, sitemap in SITEMAPS.items():
+        location = request.build_absolute_uri(reverse("sitemap", kwargs={"section": name}))
+        for number, lastmod in sitemap().index_pages():
+            pages.append(
+                SitemapIndexItem(location if number == 1 else f"{location}?p={number}", lastmod)
+            )
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": pages}, content_type="application/xml"
+    )
 
 
 @site_wide_page

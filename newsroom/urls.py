@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
-from articles.views import site_wide_page
+from articles.views import site_wide_page, sitemap_index
 from newsroom import health
 
 admin.site.site_header = _("Newsroom desk")
@@ -24,8 +24,7 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        site_wide_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+        sitemap_index,
         name="sitemap-index",
     ),
     path(

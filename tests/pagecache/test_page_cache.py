@@ -16,6 +16,7 @@ from articles.models import Article, RelatedArticle
 from pagecache import marks
 from pagecache.tags import mark_changed, tag_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+from tests.reading.test_sitemaps import article_sitemap_url
 
 pytestmark = pytest.mark.django_db
 
@@ -160,13 +161,13 @@ def test_publishing_a_draft_shows_it_on_every_page_that_lists_it(client, site):
 def test_feeds_and_sitemaps_are_cached_and_refreshed_on_publication(
     client, site, served_from_cache
 ):
+    draft = ArticleFactory(title_en="Fresh from the desk", status=Article.Status.DRAFT)
     urls = [
         reverse("articles:rss"),
         reverse("articles:atom"),
         reverse("articles:news-sitemap"),
-        reverse("sitemap", kwargs={"section": "articles"}),
+        article_sitemap_url(draft),
     ]
-    draft = ArticleFactory(title_en="Fresh from the desk", status=Article.Status.DRAFT)
     for url in urls:
         assert "fresh-from-the-desk" not in fetch(client, url)
         served_from_cache(client, url)
