@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -281,18 +282,20 @@ class ArticleQuerySet(models.QuerySet):
     def latest_per_section(self, limit):
         """The `limit` latest of these articles in each section.
 
-        One small indexed query per section inside a single statement: a window function
-        would number every live article on each request.
+        Each section's latest are read backwards from its index, and their ids gathered with
+        UNION ALL: with an OR of subqueries, or a window function, the database would test
+        every live article of the archive instead.
         """
-        latest = [
-            Q(
-                pk__in=self.filter(section_id=pk)
-                .order_by("-published_at", "-pk")
-                .values("pk")[:limit]
-            )
-            for pk in Section.objects.values_list("pk", flat=True)
-        ]
-        return self.filter(reduce(operator.or_, latest)) if latest else self.none()
+        latest = []
+        params = []
+        for pk in Section.objects.values_list("pk", flat=True):
+            ids = self.filter(section_id=pk).order_by("-published_at", "-pk").values("pk")
+            sql, ids_params = ids[:limit].query.sql_with_params()
+            latest.append(f"SELECT * FROM ({sql}) AS section_{pk}")
+            params.extend(ids_params)
+        if not latest:
+            return self.none()
+        return self.filter(pk__in=RawSQL(" UNION ALL ".join(latest), params))
 
     def with_bylines(self):
         """Authors in byline order, in one extra query (see `Article.byline`)."""
@@ -690,15 +693,21 @@ class Article(models.Model):
         older = models.Q(published_at__lt=self.published_at) | models.Q(
             published_at=self.published_at, pk__lt=self.pk
         )
-        previous_id = same_section.filter(older).order_by("-published_at", "-pk").values("pk")[:1]
+        # The plain date bounds let each subquery read the index from this article on.
+        previous_id = (
+            same_section.filter(older, published_at__lte=self.published_at)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:1]
+        )
         following_id = (
             same_section.exclude(older)
+            .filter(published_at__gte=self.published_at)
             .exclude(pk=self.pk)
             .order_by("published_at", "pk")
             .values("pk")[:1]
         )
-        # Both in one query, each found by its own indexed subquery.
-        found = same_section.filter(Q(pk__in=previous_id) | Q(pk__in=following_id))
+        # Both in one query, each found once by its own indexed subquery.
+        found = same_section.filter(Q(pk=Subquery(previous_id)) | Q(pk=Subquery(following_id)))
         previous = following = None
         for article in found:
             if (article.published_at, article.pk) < (self.published_at, self.pk):
