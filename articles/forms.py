@@ -1,7 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Section, Topic
+from articles.models import Article, Section, Topic
 from authors.models import Author
 
 MAX_QUERY_LENGTH = 200
@@ -49,17 +50,19 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(_("The start date must come before the end date."))
         return cleaned
 
-    def filter(self, articles):
-        """`articles` narrowed by the chosen filters (the form must be valid)."""
+    def chosen_articles(self):
+        """The articles the chosen filters allow, or None when no filter is chosen (the form
+        must be valid)."""
         data = self.cleaned_data
+        conditions = []
         if data["section"]:
-            articles = articles.filter(section=data["section"])
+            conditions.append(Q(section=data["section"]))
         if data["topic"]:
-            articles = articles.filter(pk__in=data["topic"].tagged_articles())
+            conditions.append(Q(pk__in=data["topic"].tagged_articles()))
         if data["author"]:
-            articles = articles.filter(pk__in=data["author"].articles.values("pk"))
+            conditions.append(Q(pk__in=data["author"].articles.values("pk")))
         if data["since"]:
-            articles = articles.filter(published_at__date__gte=data["since"])
+            conditions.append(Q(published_at__date__gte=data["since"]))
         if data["until"]:
-            articles = articles.filter(published_at__date__lte=data["until"])
-        return articles
+            conditions.append(Q(published_at__date__lte=data["until"]))
+        return Article.objects.filter(*conditions) if conditions else None

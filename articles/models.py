@@ -646,14 +646,16 @@ class Article(models.Model):
 
     def is_live(self, language=None):
         """The single-object twin of `Article.objects.live()`."""
+        since = self.visible_from(language)
+        return since is not None and since <= timezone.now()
+
+    def visible_from(self, language=None):
+        """When readers may see this language version, a past or a future moment; None
+        while the article is unpublished or the translation not ready."""
         code = active_language(language)
-        since = self.public_since(code)
-        return (
-            self.status == self.Status.PUBLISHED
-            and since is not None
-            and since <= timezone.now()
-            and bool(getattr(self, f"ready_{code}"))
-        )
+        if self.status != self.Status.PUBLISHED or not getattr(self, f"ready_{code}"):
+            return None
+        return self.public_since(code)
 
     def public_since(self, language=None):
         """When this language version became (or becomes) visible to readers: the
@@ -857,11 +859,19 @@ class SearchDocument(models.Model):
     # PostgreSQL's weighted tsvector (GIN-indexed there); unused on SQLite, where an FTS5
     # table indexes the text columns instead (see migration 0003).
     document = SearchVectorField(null=True, editable=False)
+    # `article.visible_from(language)`, copied so that the newest matches are found in this
+    # table alone; the results are still joined with `Article.objects.live()`.
+    public_since = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "language"], name="search_document_unique_language"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["language", "public_since", "article"], name="search_document_public"
             )
         ]
 

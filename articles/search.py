@@ -3,8 +3,10 @@
 Each language version of an article is copied as plain text into `SearchDocument`, which is
 indexed per database: on PostgreSQL a weighted tsvector (title A, standfirst B, body C) in
 the language's text search configuration, under a GIN index; on SQLite an FTS5 table that
-folds case and accents in every alphabet. Results always come from
-`Article.objects.live(language)`, so the index may hold unreleased text safely.
+folds case and accents in every alphabet. Each document also holds when its language version
+is public (`public_since`), so that the newest matches are found in that table alone. Results
+are always joined with `Article.objects.live(language)`, so the index may hold unreleased
+text safely, and a stale `public_since` can only hide an article, never show it early.
 
 The index follows every model save and delete of an article (receivers below). Code that
 writes articles without `save()` (`QuerySet.update()`, `bulk_create()`, raw SQL) must call
@@ -14,7 +16,6 @@ writes articles without `save()` (`QuerySet.update()`, `bulk_create()`, raw SQL)
 import html
 import re
 
-from django.apps import apps as installed_apps
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -22,13 +23,16 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest, Left, Lower, NullIf, StrIndex
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, language_codes
+from articles.models import Article, SearchDocument, language_codes
 
 # PostgreSQL text search configuration per language; others use "simple" (no stemming).
 # french_unaccent is created by migration 0003.
@@ -39,6 +43,9 @@ MAX_TERMS = 16
 # pages through more.
 MAX_RESULTS = 500
 EXCERPT_WORDS = 30
+# Characters of body after the searched words that PostgreSQL's excerpt is taken from:
+# several excerpts' worth, so that it does not reach the cut.
+EXCERPT_SOURCE_AFTER = 800
 # Marks around matched words in excerpts, replaced by <mark> once the text is escaped.
 MATCH_START, MATCH_STOP = "\x02", "\x03"
 TAG = re.compile(r"<[^>]*>")
@@ -55,32 +62,30 @@ def plain_text(body_html):
     return SPACES.sub(" ", html.unescape(TAG.sub(" ", body_html))).strip()
 
 
-def refresh_search_index(article_ids, apps=None):
+def refresh_search_index(article_ids):
     """Copy the current text of these articles, in every language they have, into the index."""
-    apps = apps or installed_apps
-    article_model = apps.get_model("articles", "Article")
-    document_model = apps.get_model("articles", "SearchDocument")
     article_ids = list(article_ids)
-    document_model.objects.filter(article_id__in=article_ids).delete()
+    SearchDocument.objects.filter(article_id__in=article_ids).delete()
     documents = []
-    for article in article_model.objects.filter(pk__in=article_ids).iterator(chunk_size=500):
+    for article in Article.objects.filter(pk__in=article_ids).iterator(chunk_size=500):
         for code in language_codes():
             title = getattr(article, f"title_{code}") or ""
             if title:
                 documents.append(
-                    document_model(
+                    SearchDocument(
                         article_id=article.pk,
                         language=code,
                         title=title,
                         standfirst=getattr(article, f"standfirst_{code}") or "",
                         body=plain_text(getattr(article, f"body_{code}") or ""),
+                        public_since=article.visible_from(code),
                     )
                 )
-    document_model.objects.bulk_create(documents, batch_size=500)
+    SearchDocument.objects.bulk_create(documents, batch_size=500)
     if connection.vendor == "postgresql":
         for code in language_codes():
             config = postgresql_config(code)
-            document_model.objects.filter(article_id__in=article_ids, language=code).update(
+            SearchDocument.objects.filter(article_id__in=article_ids, language=code).update(
                 document=SearchVector("title", weight="A", config=config)
                 + SearchVector("standfirst", weight="B", config=config)
                 + SearchVector("body", weight="C", config=config)
@@ -101,46 +106,90 @@ def search_terms(text):
     return WORD.findall(text)[:MAX_TERMS]
 
 
-def search_articles(articles, text, language):
-    """`articles` (a queryset of live articles in `language`) that match `text`, best first.
+def search_articles(text, language, among=None):
+    """Live articles in `language` that match `text`, best first, as `SearchResults`.
 
-    Only the MAX_RESULTS (+ 1) newest matches are ranked: they are found through the full-text
-    index and the publication date index, then ranked (title over standfirst over body).
-    Each result carries `search_excerpt`: the body's best passage with matched words
-    between MATCH_START and MATCH_STOP (see `highlighted_excerpt()`).
+    `among` (a queryset of articles: the reader's filters) narrows the search. Only the
+    MAX_RESULTS (+ 1) newest matching documents are ranked (title over standfirst over
+    body): they are found in the search index alone, through the full-text index and the
+    (language, public_since) index.
     """
     terms = search_terms(text)
     if not terms:
-        return articles.none()
+        return Article.objects.none()
     if connection.vendor == "postgresql":
-        search = _PostgreSQLSearch(" ".join(terms), language)
+        search = _PostgreSQLSearch(terms, language)
     else:
-        search = _SQLiteSearch(terms)
+        search = _SQLiteSearch(terms, language)
+    documents = SearchDocument.objects.filter(language=language, public_since__lte=timezone.now())
+    if among is not None:
+        documents = documents.filter(article__in=among.values("pk"))
     newest = (
-        search.matching(articles, language)
-        .order_by("-published_at", "-pk")
+        search.matching(documents)
+        .order_by("-public_since", "-article_id")
         .values("pk")[: MAX_RESULTS + 1]
     )
-    return search.ranked(articles.filter(pk__in=newest), language).order_by(
-        "-search_rank", "-published_at", "-pk"
-    )
+    return SearchResults(search, newest)
+
+
+class SearchResults:
+    """Ranked matches, read the way a `Paginator` reads them: `count()`, then a slice.
+
+    The count ranks every candidate in one query; a slice loads its articles with their
+    excerpts in another, so that only the shown articles get one. Each article carries
+    `search_excerpt`: the body's best passage with matched words between MATCH_START and
+    MATCH_STOP (see `highlighted_excerpt()`).
+    """
+
+    def __init__(self, search, candidates):
+        self.search = search
+        self.candidates = candidates
+
+    @cached_property
+    def ranked_ids(self):
+        live = Article.objects.live(self.search.language)
+        return list(
+            self.search.ranked(live, self.candidates)
+            .order_by("-search_rank", "-published_at", "-pk")
+            .values_list("pk", flat=True)
+        )
+
+    def count(self):
+        return len(self.ranked_ids)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, page):
+        """The live articles of a slice of the ranking, for listing, in ranking order."""
+        ids = self.ranked_ids[page]
+        articles = self.search.excerpted(
+            Article.objects.live(self.search.language).for_listing().filter(pk__in=ids)
+        )
+        found = {article.pk: article for article in articles}
+        # An article unpublished since the count is left out.
+        return [found[pk] for pk in ids if pk in found]
 
 
 class _PostgreSQLSearch:
-    def __init__(self, text, language):
+    def __init__(self, terms, language):
+        self.terms = terms
+        self.language = language
         self.config = postgresql_config(language)
-        self.query = SearchQuery(text, config=self.config, search_type="websearch")
+        self.query = SearchQuery(" ".join(terms), config=self.config, search_type="websearch")
 
-    def matching(self, articles, language):
-        return articles.filter(
-            search_documents__language=language, search_documents__document=self.query
+    def matching(self, documents):
+        return documents.filter(document=self.query)
+
+    def ranked(self, articles, candidates):
+        return articles.filter(search_documents__in=candidates).annotate(
+            search_rank=SearchRank(F("search_documents__document"), self.query)
         )
 
-    def ranked(self, articles, language):
-        return articles.filter(search_documents__language=language).annotate(
-            search_rank=SearchRank(F("search_documents__document"), self.query),
+    def excerpted(self, articles):
+        return articles.filter(search_documents__language=self.language).annotate(
             search_excerpt=SearchHeadline(
-                "search_documents__body",
+                self.excerpt_source(),
                 self.query,
                 config=self.config,
                 start_sel=MATCH_START,
@@ -150,34 +199,66 @@ class _PostgreSQLSearch:
             ),
         )
 
+    def excerpt_source(self):
+        """The body up to a little past where each searched word found as typed has
+        appeared, or the whole body when none is (stemmed or unaccented matches only):
+        ts_headline parses all the text it is given, a few milliseconds for a whole body."""
+        body = F("search_documents__body")
+        found = [NullIf(StrIndex(Lower(body), Value(term.lower())), 0) for term in self.terms]
+        # PostgreSQL's GREATEST ignores NULLs: words not found as typed.
+        last = Greatest(*found) if len(found) > 1 else found[0]
+        return Coalesce(Left(body, last + EXCERPT_SOURCE_AFTER), body)
+
 
 class _SQLiteSearch:
+    """A MATCH that SQLite places inside a join runs again for each row of the outer tables,
+    which took minutes for a common word: here the FTS table drives the ranking, and only a
+    page's excerpts ask it for one row at a time."""
+
     FTS = "articles_searchdocument_fts"
 
-    def __init__(self, terms):
+    def __init__(self, terms, language):
+        self.language = language
         # Each term quoted: nothing a reader types is read as FTS5 query syntax. "ё" is
         # folded to "е" as in the index (migration 0003).
         self.match = " ".join(f'"{term}"' for term in terms).replace("ё", "е").replace("Ё", "Е")
 
-    def matching(self, articles, language, select=None):
-        return articles.filter(search_documents__language=language).extra(
-            tables=[self.FTS],
-            where=[f"{self.FTS}.rowid = articles_searchdocument.id", f"{self.FTS} MATCH %s"],
+    def matching(self, documents):
+        # The unary + keeps SQLite from looking up each match by id, which would read past
+        # its body to reach public_since: it reads the (language, public_since) index
+        # newest first instead, and stops at the limit.
+        return documents.extra(
+            where=[
+                f"+articles_searchdocument.id IN "
+                f"(SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s)"
+            ],
             params=[self.match],
-            select=select,
         )
 
-    def ranked(self, articles, language):
-        return self.matching(
-            articles,
-            language,
+    def ranked(self, articles, candidates):
+        newest, params = candidates.query.sql_with_params()
+        # The unary + hides rowid from FTS5, which would otherwise be asked once per
+        # candidate: the matches are read once and the candidates picked among them.
+        return articles.filter(search_documents__language=self.language).extra(
+            tables=[self.FTS],
+            where=[
+                f"+{self.FTS}.rowid IN ({newest})",
+                f"articles_searchdocument.id = +{self.FTS}.rowid",
+                f"{self.FTS} MATCH %s",
+            ],
+            params=[*params, self.match],
+            # bm25 is lower for better matches; title weighs most, then standfirst.
+            select={"search_rank": f"-bm25({self.FTS}, 10.0, 4.0, 1.0)"},
+        )
+
+    def excerpted(self, articles):
+        snippet = f"snippet({self.FTS}, 2, char(2), char(3), '…', {EXCERPT_WORDS})"
+        return articles.filter(search_documents__language=self.language).extra(
             select={
-                # bm25 is lower for better matches; title weighs most, then standfirst.
-                "search_rank": f"-bm25({self.FTS}, 10.0, 4.0, 1.0)",
-                "search_excerpt": (
-                    f"snippet({self.FTS}, 2, char(2), char(3), '…', {EXCERPT_WORDS})"
-                ),
+                "search_excerpt": f"SELECT {snippet} FROM {self.FTS} WHERE {self.FTS} MATCH %s "
+                f"AND {self.FTS}.rowid = articles_searchdocument.id"
             },
+            select_params=[self.match],
         )
 
 

@@ -355,9 +355,9 @@ class SearchView(ListView):
         self.form = SearchForm(self.request.GET or None)
         if not (self.form.is_valid() and self.form.cleaned_data["q"]):
             return Article.objects.none()
-        code = active_language()
-        articles = self.form.filter(Article.objects.live(code).for_listing())
-        return search_articles(articles, self.form.cleaned_data["q"], code)
+        return search_articles(
+            self.form.cleaned_data["q"], active_language(), among=self.form.chosen_articles()
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(

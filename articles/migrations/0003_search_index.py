@@ -2,6 +2,7 @@
 
 import django.contrib.postgres.search
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 # PostgreSQL: French words match without their accents ("election" finds "élections"); the
@@ -85,10 +86,38 @@ def run_for_vendor(statements):
 
 
 def index_existing_articles(apps, schema_editor):
-    from articles.search import refresh_search_index
+    """The index as `refresh_search_index()` filled it when this migration was written
+    (later migrations add to it): that function now writes fields this state lacks."""
+    from django.contrib.postgres.search import SearchVector
+
+    from articles.search import plain_text, postgresql_config
 
     Article = apps.get_model("articles", "Article")
-    refresh_search_index(Article.objects.values_list("pk", flat=True), apps=apps)
+    SearchDocument = apps.get_model("articles", "SearchDocument")
+    codes = [code for code, _name in settings.LANGUAGES]
+    SearchDocument.objects.bulk_create(
+        (
+            SearchDocument(
+                article_id=article.pk,
+                language=code,
+                title=getattr(article, f"title_{code}"),
+                standfirst=getattr(article, f"standfirst_{code}") or "",
+                body=plain_text(getattr(article, f"body_{code}") or ""),
+            )
+            for article in Article.objects.iterator(chunk_size=500)
+            for code in codes
+            if getattr(article, f"title_{code}")
+        ),
+        batch_size=500,
+    )
+    if schema_editor.connection.vendor == "postgresql":
+        for code in codes:
+            config = postgresql_config(code)
+            SearchDocument.objects.filter(language=code).update(
+                document=SearchVector("title", weight="A", config=config)
+                + SearchVector("standfirst", weight="B", config=config)
+                + SearchVector("body", weight="C", config=config)
+            )
 
 
 class Migration(migrations.Migration):

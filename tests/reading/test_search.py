@@ -1,13 +1,20 @@
 """Search: ranked, highlighted, filtered, in the reader's language, and only what is live."""
 
+import importlib
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.apps import apps as installed_apps
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from articles import services
 from articles.models import Article, SearchDocument
 from articles.search import highlighted_excerpt, refresh_search_index
 from notices.shown import shown_notice
@@ -51,6 +58,32 @@ def test_results_are_only_live_articles_in_the_readers_language(client):
     assert found(client, "fr", q="corridors") == [live]
     # English words are not searched on the French site.
     assert found(client, "fr", q="corridors grain") == []
+
+
+def test_a_scheduled_article_is_found_once_its_time_has_passed_in_each_language(client):
+    publish_at = timezone.now() + timedelta(hours=2)
+    article = ArticleFactory(
+        translated=True,
+        title_en="Geothermal plans",
+        title_fr="Projets géothermiques",
+        published_at=publish_at,
+        release_at_fr=publish_at + timedelta(hours=1),
+    )
+    assert found(client, "en", q="geothermal") == []
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert found(client, "en", q="geothermal") == [article]
+        assert found(client, "fr", q="géothermiques") == []
+    with time_machine.travel(publish_at + timedelta(hours=1, seconds=1)):
+        assert found(client, "fr", q="géothermiques") == [article]
+
+
+def test_unpublishing_removes_an_article_from_results(client, admin_user):
+    article = ArticleFactory(title_en="Offshore wind auctions")
+    assert found(client, "en", q="auctions") == [article]
+    services.unpublish(article, by=admin_user)
+    assert found(client, "en", q="auctions") == []
+    services.publish(article, by=admin_user)
+    assert found(client, "en", q="auctions") == [article]
 
 
 def test_title_weighs_more_than_standfirst_more_than_body(client):
@@ -168,6 +201,25 @@ def test_bulk_writes_are_indexed_by_refresh_or_the_rebuild_command(client):
     assert found(client, "en", q="mud") == [article]
 
 
+def test_the_migration_fills_public_since_as_the_index_does():
+    """Migration 0010 computes, in SQL, what `refresh_search_index()` stores."""
+    now = timezone.now()
+    ArticleFactory(translated=True)
+    ArticleFactory(translated=True, status=Article.Status.DRAFT)
+    ArticleFactory(translated=True, ready_fr=False, release_at_ru=now + timedelta(hours=2))
+    ArticleFactory(
+        translated=True, published_at=now + timedelta(days=1), release_at_en=now - timedelta(1)
+    )
+    indexed = set(SearchDocument.objects.values_list("article", "language", "public_since"))
+    SearchDocument.objects.update(public_since=None)
+    migration = importlib.import_module("articles.migrations.0010_search_document_public_since")
+    with connection.cursor() as cursor:
+        migration.fill_public_since(installed_apps, SimpleNamespace(execute=cursor.execute))
+    assert set(SearchDocument.objects.values_list("article", "language", "public_since")) == (
+        indexed
+    )
+
+
 def test_case_and_accents_fold_in_every_alphabet(client):
     french = ArticleFactory(translated=True, title_fr="Les élections régionales", ready_fr=True)
     russian = ArticleFactory(translated=True, title_ru="Ёлка и Экономика")
@@ -202,6 +254,18 @@ def test_search_query_count_is_constant(client, django_assert_max_num_queries, s
     with django_assert_max_num_queries(7):
         response = search(client, "en", q="wind")
     assert len(response.context["articles"]) == size
+
+
+def test_search_query_count_does_not_grow_with_the_number_of_matches(client, settings):
+    ArticleFactory(title_en="Wave energy")
+    ArticleFactory.create_batch(settings.NEWSROOM_PAGE_SIZE * 2 + 1, title_en="Solar energy")
+    shown_notice()  # as after any earlier page view
+    counts = []
+    for word in ["wave", "solar"]:
+        with CaptureQueriesContext(connection) as queries:
+            search(client, "en", q=word)
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 7
 
 
 def test_past_the_limit_only_the_newest_matches_are_ranked_and_the_count_says_more(
