@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,9 @@ class AuthorQuerySet(models.QuerySet):
         """Authors who sign at least one article a reader may see now in `language`."""
         from articles.models import Article
 
-        live_ids = Article.objects.live(language).values("pk")
-        return self.filter(articles__in=live_ids).distinct()
+        # EXISTS stops at each author's first live article; a join would read them all.
+        signed = Article.objects.live(language).filter(bylines__author=OuterRef("pk"))
+        return self.filter(Exists(signed))
 
 
 class Author(models.Model):
