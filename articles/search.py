@@ -148,11 +148,11 @@ class SearchResults:
     @cached_property
     def ranked_ids(self):
         live = Article.objects.live(self.search.language)
-        return list(
-            self.search.ranked(live, self.candidates)
-            .order_by("-search_rank", "-published_at", "-pk")
-            .values_list("pk", flat=True)
+        ranked = self.search.ranked(live, self.candidates).order_by(
+            "-search_rank", "-published_at", "-pk"
         )
+        # Without modeltranslation's rewriting, which builds a dict for each row.
+        return list(ranked.rewrite(False).values_list("pk", flat=True))
 
     def count(self):
         return len(self.ranked_ids)
@@ -163,6 +163,8 @@ class SearchResults:
     def __getitem__(self, page):
         """The live articles of a slice of the ranking, for listing, in ranking order."""
         ids = self.ranked_ids[page]
+        if not ids:
+            return []
         articles = self.search.excerpted(
             Article.objects.live(self.search.language).for_listing().filter(pk__in=ids)
         )
