@@ -2,11 +2,13 @@
 
     python -m bench.run --articles 100000 [--database-url postgres://...]
 
-Every figure is a ratio to a constant 30 KB page served by the same gunicorn, in the same
-run: "cold" with the page cache off, "cached" with it on. See bench/README.md.
+Every rate is a ratio to a constant 30 KB page served by the same gunicorn, in the same
+run: "cold" with the page cache off, "cached" with it on. Searches, never cached, are also
+timed one request at a time. See bench/README.md.
 """
 
 import argparse
+import math
 import os
 import re
 import shutil
@@ -16,6 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -152,6 +155,60 @@ def measure_admin_list():
     return figures
 
 
+# What readers search for, from the seed's vocabulary (bench/seed.py): words found in most
+# articles, alone and together, a word that only a few titles cut short contain, and words
+# found nowhere.
+SEARCHES = [
+    ("en", "energy"),
+    ("en", "energy market"),
+    ("en", "quietly sharply again"),
+    ("en", "zebra"),
+    ("fr", "énergie"),
+    ("fr", "marché région"),
+    ("fr", "raff"),
+    ("ru", "энергия"),
+    ("ru", "рынок регион"),
+    ("ru", "носорог"),
+]
+SEARCH_REQUESTS = 20
+
+
+def search_paths():
+    """(language, words, results, path) of each search in SEARCHES; results are counted
+    in-process, and capped as the search page caps them."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from articles.search import search_articles
+
+    paths = []
+    for language, words in SEARCHES:
+        with translation.override(language):
+            path = f"{reverse('articles:search')}?{urlencode({'q': words})}"
+        paths.append((language, words, search_articles(words, language).count(), path))
+    return paths
+
+
+def search_latencies(server, paths):
+    """Milliseconds of SEARCH_REQUESTS requests per search, one request at a time."""
+    latencies = {}
+    for _language, _words, _results, path in paths:
+        urllib.request.urlopen(server.url(path), timeout=120).read()
+        times = []
+        for _request in range(SEARCH_REQUESTS):
+            started = time.perf_counter()
+            urllib.request.urlopen(server.url(path), timeout=120).read()
+            times.append((time.perf_counter() - started) * 1000)
+        latencies[path] = times
+    return latencies
+
+
+def percentile(values, share):
+    """The nearest-rank percentile: the smallest value at or above `share` of them."""
+    ordered = sorted(values)
+    return ordered[math.ceil(share * len(ordered)) - 1]
+
+
 class Gunicorn:
     def __init__(self, args, cache_seconds):
         self.args = args
@@ -240,6 +297,7 @@ def main():
     measured = pages()
     queries = count_queries([path for _label, path in measured[1:]])
     admin_list = measure_admin_list()
+    searches = search_paths()
     from django.db import connection
 
     print(
@@ -253,7 +311,11 @@ def main():
             for label, path in measured:
                 results[mode, label] = load(args, server.url(path))
                 print(f"  {mode:6} {label:28} {results[mode, label][0]:8.0f} req/s", flush=True)
+            if mode == "cold":
+                # Search pages are never cached: cold is what readers get.
+                latencies = search_latencies(server, searches)
     print_table(measured, results, queries)
+    print_search_table(searches, latencies)
     print("\n| admin article list | queries | of which counts | ms (in-process) |")
     print("| --- | ---: | ---: | ---: |")
     for visit, (total, counts, elapsed) in zip(
@@ -276,6 +338,22 @@ def print_table(measured, results, queries):
             row += [f"{rate:.0f}", f"{rate / ceiling:.2f}", f"{p50:.2f} / {p99:.2f}"]
         print("| " + " | ".join(row) + " |")
     print("\nEach ratio is to the ceiling page served by the same gunicorn in the same run.")
+
+
+def print_search_table(searches, latencies):
+    from articles.search import MAX_RESULTS
+
+    print(f"\n| search, {SEARCH_REQUESTS} requests one at a time | results | p50 ms | p95 ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for language, words, results, path in searches:
+        times = latencies[path]
+        shown = f"more than {MAX_RESULTS}" if results > MAX_RESULTS else str(results)
+        print(
+            f"| {language}: {words} | {shown} | {percentile(times, 0.5):.1f} "
+            f"| {percentile(times, 0.95):.1f} |"
+        )
+    every = [elapsed for times in latencies.values() for elapsed in times]
+    print(f"| all searches | | {percentile(every, 0.5):.1f} | {percentile(every, 0.95):.1f} |")
 
 
 if __name__ == "__main__":
