@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -54,6 +54,15 @@ def live_listing_indexes():
     live = [name for code in language_codes() for name in (f"ready_{code}", f"release_at_{code}")]
     return [
         models.Index(fields=["status", "published_at", "id", *live], name="article_live"),
+        # Only articles with a later release in a language: the next release is the first.
+        *[
+            models.Index(
+                fields=[f"release_at_{code}"],
+                condition=Q(**{f"release_at_{code}__isnull": False}),
+                name=f"article_release_at_{code}",
+            )
+            for code in language_codes()
+        ],
         models.Index(
             fields=["section", "status", "published_at", "id", *live], name="article_section_live"
         ),
@@ -257,17 +266,21 @@ class ArticleQuerySet(models.QuerySet):
         clock, not a cron.
         """
         now = timezone.now()
-        moments = self.filter(status=Article.Status.PUBLISHED).aggregate(
-            publication=Min("published_at", filter=Q(published_at__gt=now)),
-            **{
-                code: Min(
-                    f"release_at_{code}",
-                    filter=Q(**{f"release_at_{code}__gt": now, f"ready_{code}": True}),
-                )
-                for code in language_codes()
-            },
-        )
-        return min((moment for moment in moments.values() if moment is not None), default=None)
+        published = self.filter(status=Article.Status.PUBLISHED)
+
+        def earliest(field, **conditions):
+            # Read in index order: the first future value is the earliest.
+            later = published.filter(**{f"{field}__gt": now}, **conditions)
+            return Subquery(later.order_by(field).values(field)[:1])
+
+        candidates = {"publication": earliest("published_at")} | {
+            code: earliest(f"release_at_{code}", **{f"ready_{code}": True})
+            for code in language_codes()
+        }
+        # One statement: each candidate is a scalar subquery, selected from any one row.
+        moments = self.annotate(**candidates).values(*candidates).order_by()[:1]
+        found = [moment for row in moments for moment in row.values() if moment is not None]
+        return min(found, default=None)
 
     def released_under_any_slug(self, slug):
         """The article whose address in some language is `slug`, if it is live in at least
