@@ -1,5 +1,8 @@
+from datetime import datetime, time, timedelta
+
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Section, Topic
@@ -8,29 +11,37 @@ from authors.models import Author
 MAX_QUERY_LENGTH = 200
 
 
+def start_of_day(day):
+    """Midnight starting `day` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ListedChoiceField(forms.ChoiceField):
+    """A choice among objects read once: the list is the widget's options and the
+    validation both, so a chosen filter costs no query of its own."""
+
+    def __init__(self, *, empty_label, key="pk", **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+        self.key = key
+        self.objects = {}
+
+    def set_objects(self, objects):
+        self.objects = {str(getattr(item, self.key)): item for item in objects}
+        self.choices = [("", self.empty_label), *((k, str(v)) for k, v in self.objects.items())]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.objects.get(value) if value else None
+
+
 class SearchForm(forms.Form):
     """The reader's search: words, and optional section, topic, author and date filters."""
 
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_LENGTH, required=False, strip=True)
-    section = forms.ModelChoiceField(
-        label=_("Section"),
-        queryset=Section.objects.all(),
-        required=False,
-        empty_label=_("All sections"),
-    )
-    topic = forms.ModelChoiceField(
-        label=_("Topic"),
-        queryset=Topic.objects.all(),
-        required=False,
-        empty_label=_("All topics"),
-    )
-    author = forms.ModelChoiceField(
-        label=_("Author"),
-        queryset=Author.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All authors"),
-    )
+    section = ListedChoiceField(label=_("Section"), empty_label=_("All sections"))
+    topic = ListedChoiceField(label=_("Topic"), empty_label=_("All topics"))
+    author = ListedChoiceField(label=_("Author"), empty_label=_("All authors"), key="slug")
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -40,8 +51,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Authors of the reader's language, read when the form is built, not at import.
-        self.fields["author"].queryset = Author.objects.with_live_articles().order_by("name")
+        # Read when the form is built, not at import; authors of the reader's language.
+        self.topics = list(Topic.objects.all())
+        self.fields["section"].set_objects(Section.objects.all())
+        self.fields["topic"].set_objects(self.topics)
+        self.fields["author"].set_objects(Author.objects.with_live_articles().order_by("name"))
 
     def clean(self):
         cleaned = super().clean()
@@ -58,11 +72,12 @@ class SearchForm(forms.Form):
         if data["section"]:
             conditions.append(Q(section=data["section"]))
         if data["topic"]:
-            conditions.append(Q(pk__in=data["topic"].tagged_articles()))
+            conditions.append(Q(pk__in=data["topic"].tagged_articles(self.topics)))
         if data["author"]:
             conditions.append(Q(pk__in=data["author"].articles.values("pk")))
+        # Bounds in time rather than on the date of each article: an index can answer them.
         if data["since"]:
-            conditions.append(Q(published_at__date__gte=data["since"]))
+            conditions.append(Q(published_at__gte=start_of_day(data["since"])))
         if data["until"]:
-            conditions.append(Q(published_at__date__lte=data["until"]))
+            conditions.append(Q(published_at__lt=start_of_day(data["until"] + timedelta(days=1))))
         return Article.objects.filter(*conditions) if conditions else None

@@ -152,10 +152,16 @@ class Topic(Taxonomy):
                 raise ValidationError({"parent": _("A topic cannot be nested inside itself.")})
             ancestor = ancestor.parent
 
-    def descendant_ids(self):
-        """Ids of this topic and every topic below it, in one query."""
+    def descendant_ids(self, all_topics=None):
+        """Ids of this topic and every topic below it, in one query, or none when every
+        topic is given."""
         children = {}
-        for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+        pairs = (
+            [(topic.pk, topic.parent_id) for topic in all_topics]
+            if all_topics is not None
+            else Topic.objects.values_list("pk", "parent_id")
+        )
+        for pk, parent_id in pairs:
             children.setdefault(parent_id, []).append(pk)
         found, queue = [], [self.pk]
         while queue:
@@ -164,9 +170,9 @@ class Topic(Taxonomy):
             queue.extend(children.get(pk, []))
         return found
 
-    def tagged_articles(self):
+    def tagged_articles(self, all_topics=None):
         """A subquery of the articles tagged with this topic or any topic below it."""
-        return Article.objects.filter(topics__in=self.descendant_ids()).values("pk")
+        return Article.objects.filter(topics__in=self.descendant_ids(all_topics)).values("pk")
 
 
 # The original-language fields a translation is made from; changing one makes it outdated.

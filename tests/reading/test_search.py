@@ -256,6 +256,26 @@ def test_search_query_count_is_constant(client, django_assert_max_num_queries, s
     assert len(response.context["articles"]) == size
 
 
+def test_every_filter_together_stays_within_the_page_query_bound(
+    client, django_assert_max_num_queries
+):
+    parent = TopicFactory(name_en="Energy")
+    child = TopicFactory(name_en="Wind", parent=parent)
+    author = AuthorFactory(name_en="Ada Wren")
+    article = ArticleFactory(title_en="Wind farms", topics=[child], authors=[author])
+    shown_notice()  # as after any earlier page view
+    filters = {
+        "section": article.section.pk,
+        "topic": parent.pk,
+        "author": author.slug,
+        "since": "2000-01-01",
+        "until": "2100-01-01",
+    }
+    with django_assert_max_num_queries(8):
+        response = search(client, "en", q="wind", **filters)
+    assert list(response.context["articles"]) == [article]
+
+
 def test_search_query_count_does_not_grow_with_the_number_of_matches(client, settings):
     ArticleFactory(title_en="Wave energy")
     ArticleFactory.create_batch(settings.NEWSROOM_PAGE_SIZE * 2 + 1, title_en="Solar energy")
