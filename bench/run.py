@@ -81,10 +81,12 @@ def last_page(articles, limit=500):
 
 def pages():
     """(label, path) of each measured page, in English."""
+    from django.db.models import Max
     from django.urls import reverse
     from django.utils import translation
 
     from articles.models import Article, Section, Topic
+    from articles.sitemaps import ArticleSitemap
     from authors.models import Author
 
     with translation.override("en"):
@@ -94,6 +96,8 @@ def pages():
         author = Author.objects.with_live_articles().first()
         section_deep = last_page(Article.objects.live().filter(section=section))
         author_deep = last_page(Article.objects.live().filter(authors=author))
+        newest_id = Article.objects.live_in_any_language().aggregate(Max("pk"))["pk__max"]
+        sitemap_deep = -(-newest_id // ArticleSitemap().articles_per_page)
         return [
             ("ceiling (constant 30 KB)", "/ceiling/"),
             ("article", article.get_absolute_url()),
@@ -107,12 +111,17 @@ def pages():
             ("search", reverse("articles:search") + "?q=energy+market"),
             ("feed (RSS)", reverse("articles:rss")),
             ("sitemap index", reverse("sitemap-index")),
+            (
+                f"articles sitemap, page {sitemap_deep}",
+                reverse("sitemap", kwargs={"section": "articles"}) + f"?p={sitemap_deep}",
+            ),
             ("news sitemap", reverse("articles:news-sitemap")),
         ]
 
 
 def count_queries(paths):
-    """SQL queries per page, uncached, counted in-process."""
+    """SQL queries per page, uncached, counted in-process (each page's second view: the
+    first also reads the site notice into the cache, as the first view of any page does)."""
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
@@ -121,6 +130,7 @@ def count_queries(paths):
     client = Client()
     with override_settings(NEWSROOM_PAGE_CACHE_SECONDS=0):
         for path in paths:
+            client.get(path)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path)
             if response.status_code != 200:
