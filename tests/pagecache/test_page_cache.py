@@ -279,6 +279,13 @@ def test_pages_are_cached_per_language(client, site):
     assert '<html lang="fr">' in fetch(client, article.get_absolute_url("fr"))
 
 
+def test_the_address_without_a_language_follows_each_reader_and_is_never_cached(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Location"] == "/fr/"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response["Location"] == "/ru/"
+    assert "Accept-Language" in response["Vary"]
+
+
 def test_a_change_recorded_by_another_process_is_seen_at_once(client, site):
     """Stale marks live in the database, shared by every worker's local-memory cache."""
     url = site["article"].get_absolute_url()
