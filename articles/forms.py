@@ -1,8 +1,12 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Section, Topic
@@ -16,9 +20,33 @@ def start_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python: rendering a template per option cost
+    the search page more than its query."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, mark_safe(" selected") if str(option) == chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
 class ListedChoiceField(forms.ChoiceField):
     """A choice among objects read once: the list is the widget's options and the
     validation both, so a chosen filter costs no query of its own."""
+
+    widget = PlainSelect
 
     def __init__(self, *, empty_label, key="pk", **kwargs):
         super().__init__(required=False, **kwargs)
@@ -52,10 +80,12 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read when the form is built, not at import; authors of the reader's language.
-        self.topics = list(Topic.objects.all())
-        self.fields["section"].set_objects(Section.objects.all())
+        names = ["name", *[f"name_{code}" for code, _name in settings.LANGUAGES]]
+        self.topics = list(Topic.objects.only("pk", "parent_id", *names))
+        self.fields["section"].set_objects(Section.objects.only("pk", *names))
         self.fields["topic"].set_objects(self.topics)
-        self.fields["author"].set_objects(Author.objects.with_live_articles().order_by("name"))
+        authors = Author.objects.with_live_articles().only("slug", *names).order_by("name")
+        self.fields["author"].set_objects(authors)
 
     def clean(self):
         cleaned = super().clean()
