@@ -304,6 +304,10 @@ def main():
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     configure(args)
     prepare_archive(args)
+    from django.core.cache import cache
+
+    # Every run starts cold: Redis keeps what an earlier run remembered (pages, counts).
+    cache.clear()
     measured = pages()
     queries = count_queries([path for _label, path in measured[1:]])
     admin_list = measure_admin_list()
