@@ -1,8 +1,8 @@
 """Change marks: when what a tag names last changed (see `pagecache.tags`).
 
 Every process must see a mark at once. With a shared cache (Redis, `REDIS_URL`) the marks
-live in it beside the pages, so a cached page is checked in one round trip and without the
-database, which may then even be down. With a cache local to each process the marks live in
+live in it beside the pages, so a cached page is checked with one more cache read and
+without the database, which may then even be down. With a cache local to each process the marks live in
 the database (`CacheTag`), read with one small indexed query.
 """
 
