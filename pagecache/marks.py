@@ -2,8 +2,8 @@
 
 Every process must see a mark at once. With a shared cache (Redis, `REDIS_URL`) the marks
 live in it beside the pages, so a cached page is checked with one more cache read and
-without the database, which may then even be down. With a cache local to each process the marks live in
-the database (`CacheTag`), read with one small indexed query.
+without the database, which may then even be down. With a cache local to each process the
+marks live in the database (`CacheTag`), read with one small indexed query.
 """
 
 import time
