@@ -1,7 +1,6 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Section, Topic
+from articles.models import Article, Section, Topic, language_codes
 from authors.models import Author
 
 MAX_QUERY_LENGTH = 200
@@ -80,7 +79,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read when the form is built, not at import; authors of the reader's language.
-        names = ["name", *[f"name_{code}" for code, _name in settings.LANGUAGES]]
+        names = ["name", *[f"name_{code}" for code in language_codes()]]
         self.topics = list(Topic.objects.only("pk", "parent_id", *names))
         self.fields["section"].set_objects(Section.objects.only("pk", *names))
         self.fields["topic"].set_objects(self.topics)

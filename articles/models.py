@@ -179,18 +179,9 @@ class Topic(Taxonomy):
 TRANSLATED_TEXT_FIELDS = ("title", "standfirst", "body")
 
 
-# Translated fields a reader sees in one language only.
-READER_TEXT_FIELDS = (
-    "title",
-    "standfirst",
-    "body",
-    "seo_title",
-    "seo_description",
-    "image_alt",
-    "image_caption",
-    "image_credit",
-    "correction",
-)
+# Translated fields that say whether and where each language version is public: a page in
+# one language still reads them for every language (its language switcher).
+VISIBILITY_FIELDS = ("slug", "ready", "release_at")
 
 
 class TranslationState(models.TextChoices):
@@ -369,10 +360,15 @@ class ArticleQuerySet(models.QuerySet):
     def for_reading(self, language=None):
         """The `language` version of these articles: the other languages' texts (the
         bulk of each row) stay in the database."""
+        # The registration reads this module: imported when first used.
+        from modeltranslation.translator import translator
+
         code = active_language(language)
+        translated = translator.get_options_for_model(Article).fields
         other_texts = [
             f"{field}_{other}"
-            for field in READER_TEXT_FIELDS
+            for field in translated
+            if field not in VISIBILITY_FIELDS
             for other in language_codes()
             if other != code
         ]
