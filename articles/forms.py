@@ -8,8 +8,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Section, Topic, language_codes
+from articles.models import Article, Section, Topic, active_language, language_codes
 from authors.models import Author
+from newsroom.pagination import remembered_until_changed
 
 MAX_QUERY_LENGTH = 200
 
@@ -62,6 +63,29 @@ class ListedChoiceField(forms.ChoiceField):
         return self.objects.get(value) if value else None
 
 
+def filter_options(language):
+    """The sections, topics and authors (those with articles live in `language`) that the
+    search form offers, remembered until one of them or an article changes, or the next
+    scheduled publication: reading them cost more than many searches."""
+    names = ["name", *[f"name_{code}" for code in language_codes()]]
+
+    def read():
+        return (
+            list(Section.objects.only("pk", *names)),
+            list(Topic.objects.only("pk", "parent_id", *names)),
+            list(
+                Author.objects.with_live_articles(language).only("slug", *names).order_by("name")
+            ),
+        )
+
+    return remembered_until_changed(
+        f"search-filter-options:{language}",
+        [Section, Topic, Author, Article],
+        read,
+        expires_at=Article.objects.next_visibility_change,
+    )
+
+
 class SearchForm(forms.Form):
     """The reader's search: words, and optional section, topic, author and date filters."""
 
@@ -78,12 +102,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read when the form is built, not at import; authors of the reader's language.
-        names = ["name", *[f"name_{code}" for code in language_codes()]]
-        self.topics = list(Topic.objects.only("pk", "parent_id", *names))
-        self.fields["section"].set_objects(Section.objects.only("pk", *names))
+        sections, self.topics, authors = filter_options(active_language())
+        self.fields["section"].set_objects(sections)
         self.fields["topic"].set_objects(self.topics)
-        authors = Author.objects.with_live_articles().only("slug", *names).order_by("name")
         self.fields["author"].set_objects(authors)
 
     def clean(self):

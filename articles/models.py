@@ -1,6 +1,6 @@
 import math
 import operator
-from functools import reduce
+from functools import cached_property, reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -691,9 +691,10 @@ class Article(models.Model):
     def released_languages(self):
         return [code for code in language_codes() if self.is_live(code)]
 
-    @property
+    @cached_property
     def byline(self):
-        """Authors in byline order (uses the `bylines` prefetch of `for_listing()`)."""
+        """Authors in byline order (uses the `bylines` prefetch of `for_listing()`), read
+        once per object: a page asks for them several times."""
         return [credit.author for credit in self.bylines.all()]
 
     def section_neighbours(self, language=None):
@@ -723,8 +724,11 @@ class Article(models.Model):
             .order_by("published_at", "pk")
             .values("pk")[:1]
         )
-        # Both in one query, each found once by its own indexed subquery.
-        found = same_section.filter(Q(pk=Subquery(previous_id)) | Q(pk=Subquery(following_id)))
+        # Both in one query, each found once by its own indexed subquery (which alone
+        # decides what is live).
+        found = Article.objects.only("pk", f"title_{code}", f"slug_{code}", "published_at").filter(
+            Q(pk=Subquery(previous_id)) | Q(pk=Subquery(following_id))
+        )
         previous = following = None
         for article in found:
             if (article.published_at, article.pk) < (self.published_at, self.pk):

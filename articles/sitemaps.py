@@ -123,7 +123,7 @@ class ArticleSitemap(TranslatedSitemap):
         """Remembered until an article changes or the next scheduled publication."""
         return remembered_until_changed(
             f"sitemap-pages:articles:{self.articles_per_page}",
-            Article,
+            [Article],
             self.pages,
             expires_at=Article.objects.next_visibility_change,
         )

@@ -13,18 +13,19 @@ from pagecache.tags import tag
 REMEMBER_SECONDS = 3600
 
 
-def remembered_until_changed(key, model, compute, expires_at=None):
-    """`compute()`, kept in the cache under `key` until a row of `model` changes.
+def remembered_until_changed(key, models, compute, expires_at=None):
+    """`compute()`, kept in the cache under `key` until a row of one of `models` changes.
 
-    The value is trusted while the page cache's change mark for the model (pagecache.tags)
-    is older than it, and never past `expires_at()` (a datetime or None, asked only when a
+    The value is trusted while the page cache's change marks for the models (pagecache.tags)
+    are older than it, and never past `expires_at()` (a datetime or None, asked only when a
     new value is stored): for a value that follows the clock, such as what is live.
     """
+    tags = [tag(model) for model in models]
     remembered = cache.get(key)
     if remembered is not None:
         value, computed_at, expiry = remembered
         # The expiry is checked here too: not every cache's clock is ours.
-        if time.time() < expiry and marks.unchanged_since(computed_at, [tag(model)]):
+        if time.time() < expiry and marks.unchanged_since(computed_at, tags):
             return value
     computed_at = time.time_ns()
     value = compute()
@@ -33,7 +34,7 @@ def remembered_until_changed(key, model, compute, expires_at=None):
     if moment is not None:
         seconds = min(seconds, math.floor((moment - timezone.now()).total_seconds()))
     if seconds > 0:
-        marks.keep([tag(model)])
+        marks.keep(tags)
         cache.set(key, (value, computed_at, time.time() + seconds), seconds)
     return value
 
@@ -66,4 +67,4 @@ class RememberedCountPaginator(Paginator):
     @cached_property
     def count(self):
         key = "count:" + hashlib.sha256(str(self.object_list.query).encode()).hexdigest()
-        return remembered_until_changed(key, self.object_list.model, self.object_list.count)
+        return remembered_until_changed(key, [self.object_list.model], self.object_list.count)

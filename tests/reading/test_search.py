@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles import services
+from articles.forms import filter_options
 from articles.models import Article, SearchDocument
 from articles.search import highlighted_excerpt, refresh_search_index
 from notices.shown import shown_notice
@@ -30,6 +31,34 @@ def search(client, language, **params):
     response = client.get(url, params)
     assert response.status_code == 200
     return response
+
+
+def after_an_earlier_search():
+    """The notice and the filter options, as any earlier page view leaves them remembered."""
+    shown_notice()
+    filter_options("en")
+
+
+def filter_options_shown(client, name):
+    options = search(client, "en").context["form"].fields[name].choices
+    return [label for value, label in options if value]
+
+
+def test_filter_options_follow_changes_and_the_schedule(client):
+    writer = AuthorFactory(name_en="Ada Wren")
+    ArticleFactory(authors=[writer])
+    assert filter_options_shown(client, "author") == ["Ada Wren"]
+    assert filter_options_shown(client, "author") == ["Ada Wren"]  # remembered
+
+    later = timezone.now() + timedelta(hours=2)
+    ArticleFactory(authors=[AuthorFactory(name_en="Bo Lind")], published_at=later)
+    SectionFactory(name_en="Oceans")
+    TopicFactory(name_en="Tides")
+    assert filter_options_shown(client, "author") == ["Ada Wren"]
+    assert "Oceans" in filter_options_shown(client, "section")
+    assert "Tides" in filter_options_shown(client, "topic")
+    with time_machine.travel(later + timedelta(minutes=1)):
+        assert filter_options_shown(client, "author") == ["Ada Wren", "Bo Lind"]
 
 
 def found(client, language, **params):
@@ -250,7 +279,7 @@ def test_search_query_count_is_constant(client, django_assert_max_num_queries, s
         ArticleFactory(
             title_en="Wind farms", topics=topics, authors=AuthorFactory.create_batch(size)
         )
-    shown_notice()  # as after any earlier page view
+    after_an_earlier_search()
     with django_assert_max_num_queries(7):
         response = search(client, "en", q="wind")
     assert len(response.context["articles"]) == size
@@ -263,7 +292,7 @@ def test_every_filter_together_stays_within_the_page_query_bound(
     child = TopicFactory(name_en="Wind", parent=parent)
     author = AuthorFactory(name_en="Ada Wren")
     article = ArticleFactory(title_en="Wind farms", topics=[child], authors=[author])
-    shown_notice()  # as after any earlier page view
+    after_an_earlier_search()
     filters = {
         "section": article.section.pk,
         "topic": parent.pk,
@@ -279,7 +308,7 @@ def test_every_filter_together_stays_within_the_page_query_bound(
 def test_search_query_count_does_not_grow_with_the_number_of_matches(client, settings):
     ArticleFactory(title_en="Wave energy")
     ArticleFactory.create_batch(settings.NEWSROOM_PAGE_SIZE * 2 + 1, title_en="Solar energy")
-    shown_notice()  # as after any earlier page view
+    after_an_earlier_search()
     counts = []
     for word in ["wave", "solar"]:
         with CaptureQueriesContext(connection) as queries:
