@@ -90,6 +90,24 @@ def test_article_page_shows_byline_bio_subheadings_and_localized_date(client):
     assert "Follow us on" in pages["en"] and "Suivez-nous sur" in pages["fr"]
 
 
+def test_byline_names_every_author_in_order_in_the_readers_language(client):
+    authors = [AuthorFactory(name_en=name) for name in ["Ada Wren", "Bo Lind", "Cy Moss"]]
+    article = ArticleFactory(translated=True, authors=authors)
+
+    def links(code):
+        with translation.override(code):
+            return [f'<a href="{a.get_absolute_url()}">{a.name}</a>' for a in authors]
+
+    wording = {"en": ("By", "and"), "fr": ("Par", "et"), "ru": ("Текст:", "и")}
+    for code, (by, and_) in wording.items():
+        first, second, third = links(code)
+        byline = f"{by} {first}, {second} {and_} {third}</span>"
+        assert byline in client.get(article.get_absolute_url(code)).content.decode()
+    single = ArticleFactory(authors=authors[:1])
+    page = client.get(single.get_absolute_url("en")).content.decode()
+    assert f"By {links('en')[0]}</span>" in page
+
+
 def test_more_on_this_topic_puts_curated_first_then_latest_sharing_a_topic():
     topic, other_topic = TopicFactory(), TopicFactory()
     now = timezone.now()
