@@ -53,7 +53,14 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
         )
         if not context["paginator"].count:
             raise Http404("This author has no article in this language.")
-        live_counts = Article.objects.filter(authors=self.author).aggregate(
+        live_counts = self.remembered("author-languages", self.live_counts_per_language)
+        context["language_links"] = language_links(
+            lambda code: self.author.get_absolute_url() if live_counts[code] else None
+        )
+        return context
+
+    def live_counts_per_language(self):
+        return Article.objects.filter(authors=self.author).aggregate(
             **{
                 code: Count(
                     "pk", filter=Exists(Article.objects.live(code).filter(pk=OuterRef("pk")))
@@ -61,10 +68,6 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
                 for code in language_codes()
             }
         )
-        context["language_links"] = language_links(
-            lambda code: self.author.get_absolute_url() if live_counts[code] else None
-        )
-        return context
 
     def page_tags(self, context):
         return [*super().page_tags(context), tag(self.author), tag(self.author, "articles")]

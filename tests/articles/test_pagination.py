@@ -3,8 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import services
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +43,33 @@ def test_pages_follow_each_other_without_gaps_or_repeats(client, listing):
     shown = [title for page in (1, 2, 3) for title in titles_on(client, url, page)]
     assert shown == expected
     assert client.get(url, {"page": 4}).status_code == 404
+
+
+@pytest.mark.parametrize("listing", ["section", "topic", "author"])
+def test_a_lists_remembered_count_follows_every_change_and_the_schedule(
+    client, settings, admin_user, listing
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # the count alone is remembered
+    section, topic, author = SectionFactory(), TopicFactory(parent=TopicFactory()), AuthorFactory()
+    listed = {"section": section, "topic": topic.parent, "author": author}[listing]
+    url = listed.get_absolute_url()
+
+    def add_article(**fields):
+        return ArticleFactory(section=section, topics=[topic], authors=[author], **fields)
+
+    def count():
+        return client.get(url).context["paginator"].count
+
+    first, _second = add_article(), add_article()
+    assert count() == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert count() == 2
+    assert not [query for query in queries if "COUNT(" in query["sql"]], "counted again"
+
+    later = timezone.now() + timedelta(hours=1)
+    add_article(published_at=later)
+    assert count() == 2
+    with time_machine.travel(later + timedelta(minutes=1)):
+        assert count() == 3
+        services.unpublish(first, by=admin_user)
+        assert count() == 2
