@@ -149,7 +149,7 @@ class TopicFeed(ScopedFeed):
         return topic.description or topic.name
 
     def selected(self, topic, articles):
-        return articles.filter(pk__in=topic.tagged_articles())
+        return articles.filter(topic.tags_article())
 
 
 class AuthorFeed(ScopedFeed):

@@ -122,7 +122,7 @@ class SearchForm(forms.Form):
         if data["section"]:
             conditions.append(Q(section=data["section"]))
         if data["topic"]:
-            conditions.append(Q(pk__in=data["topic"].tagged_articles(self.topics)))
+            conditions.append(data["topic"].tags_article(self.topics))
         if data["author"]:
             conditions.append(Q(pk__in=data["author"].articles.values("pk")))
         # Bounds in time rather than on the date of each article: an index can answer them.

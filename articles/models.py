@@ -170,9 +170,17 @@ class Topic(Taxonomy):
             queue.extend(children.get(pk, []))
         return found
 
-    def tagged_articles(self, all_topics=None):
-        """A subquery of the articles tagged with this topic or any topic below it."""
-        return Article.objects.filter(topics__in=self.descendant_ids(all_topics)).values("pk")
+    def tags_article(self, all_topics=None):
+        """The condition for an article to be tagged with this topic or any topic below it.
+
+        An EXISTS per article: a list read in date order stops at its page, where an IN
+        over the topic's articles made SQLite sort all of them first.
+        """
+        return Exists(
+            Article.topics.through.objects.filter(
+                article_id=OuterRef("pk"), topic_id__in=self.descendant_ids(all_topics)
+            )
+        )
 
 
 # The original-language fields a translation is made from; changing one makes it outdated.

@@ -277,7 +277,7 @@ class TopicView(LiveArticleListMixin, ListView):
         self.topic = get_object_or_404(
             Topic.objects.select_related("parent"), **{f"slug_{code}": self.kwargs["slug"]}
         )
-        return self.live_articles().filter(pk__in=self.topic.tagged_articles())
+        return self.live_articles().filter(self.topic.tags_article())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
