@@ -16,18 +16,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from jsonschema import Draft202012Validator
 from modeltranslation.translator import translator
-from PIL import Image, UnidentifiedImageError
 
 from articles.invalidation import mark_articles_changed
 from articles.links import store_article_links
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
 from authors.models import Author
+from images.uploads import verified_image
 from permalinks.models import Redirect, normalize_path
 from transfer.models import SourceKey
 
@@ -45,7 +46,6 @@ TRANSLATED = {
     for kind, model in MODELS.items()
 }
 AUTHOR_LINKS = ["email", "website", "mastodon", "bluesky", "x", "linkedin"]
-IMAGE_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]
 
 
 @dataclass(frozen=True)
@@ -143,12 +143,21 @@ def image_path(media_dir, relative):
         raise ValueError(f"{relative!r} is outside the media folder")
     if not path.is_file():
         raise ValueError(f"{relative!r} not found in {base}")
-    try:
-        with Image.open(path, formats=IMAGE_FORMATS) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValueError(f"{relative!r} is not a JPEG, PNG, GIF or WebP image ({error})") from None
     return path
+
+
+def clean_image(media_dir, relative):
+    """The image `relative` names, checked and re-encoded as an upload is (its limits, and
+    no metadata kept: a photo's GPS position stays out of the site), as a ContentFile; or
+    ValueError saying what is wrong."""
+    path = image_path(media_dir, relative)
+    with path.open("rb") as handle:
+        try:
+            return verified_image(File(handle))
+        except ValidationError as error:
+            with translation.override("en"):
+                reason = " ".join(error.messages)
+            raise ValueError(f"{relative!r}: {reason}") from None
 
 
 def existing_keys():
@@ -259,7 +268,7 @@ class Checker:
 
     def check_image(self, location, relative):
         try:
-            image_path(self.media_dir, relative)
+            clean_image(self.media_dir, relative)
         except ValueError as error:
             self.report.error(location, str(error))
 
@@ -426,15 +435,14 @@ class Writer:
         return None if taken else slug
 
     def stored_image(self, relative, folder):
-        """The storage name of a copy of `relative`, named by content so re-imports reuse it."""
+        """The storage name of a clean copy of `relative`, named by the source's content so
+        that importing it again reuses the copy."""
         source = image_path(self.media_dir, relative)
-        content = source.read_bytes()
-        name = (
-            f"{folder}/imported/{hashlib.sha256(content).hexdigest()[:20]}{source.suffix.lower()}"
-        )
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
+        image = clean_image(self.media_dir, relative)
+        name = f"{folder}/imported/{digest}{Path(image.name).suffix}"
         if not default_storage.exists(name):
-            with source.open("rb") as handle:
-                name = default_storage.save(name, File(handle))
+            name = default_storage.save(name, image)
         return name
 
     def write_author(self, data):

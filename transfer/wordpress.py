@@ -20,7 +20,7 @@ from django.utils.html import strip_tags
 
 from articles.models import language_codes
 from newsroom.slugs import slugify_text
-from transfer.importer import Record, SourceError, image_path
+from transfer.importer import Record, SourceError, clean_image
 from transfer.wordpress_html import convert_body
 
 WP_NAMESPACE = "http://wordpress.org/export/"
@@ -472,7 +472,7 @@ class WxrSource:
         if not attachment or not attachment[0]:
             return None
         try:
-            image_path(self.media_dir, attachment[0])
+            clean_image(self.media_dir, attachment[0])
         except ValueError as error:
             report.warn(post["location"], f"featured image left out: {error}")
             return None

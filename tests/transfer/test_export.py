@@ -37,11 +37,14 @@ def export(*args):
     return out.getvalue()
 
 
-def file_digest(field):
+def pixels_digest(field):
+    """The image's size, mode and pixels: an import re-encodes every image, as an upload."""
+    from PIL import Image
+
     if not field:
         return None
-    with field.storage.open(field.name, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    with field.storage.open(field.name, "rb") as handle, Image.open(handle) as image:
+        return (image.size, image.mode, hashlib.sha256(image.tobytes()).hexdigest())
 
 
 def translated(obj, *names):
@@ -75,7 +78,7 @@ def snapshot():
             "topics": sorted(topic.slug_en for topic in article.topics.all()),
             "byline": [author.slug for author in article.byline],
             "related": [link.target.slug_en for link in article.related_links.all()],
-            "lead_image": file_digest(article.lead_image),
+            "lead_image": pixels_digest(article.lead_image),
         }
     return {
         "articles": articles,
@@ -85,7 +88,7 @@ def snapshot():
                 "email": author.email,
                 "website": author.website,
                 "mastodon": author.mastodon,
-                "photo": file_digest(author.photo),
+                "photo": pixels_digest(author.photo),
             }
             for author in Author.objects.all()
         },

@@ -1,10 +1,14 @@
 """import_articles with Newsroom's own JSON format: checked whole, then all or nothing."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from articles.models import Article, RelatedArticle, Section, Topic
 from authors.models import Author
 from permalinks.models import Redirect
+from tests.images.samples import jpeg, phone_photo, png_bomb
 from tests.transfer.conftest import FIXTURES, failed_import, run_import
 from transfer.models import SourceKey
 
@@ -257,3 +261,43 @@ def test_re_importing_refreshes_cached_pages_even_for_bulk_written_bylines(
     newsroom_file["articles"][0]["related"] = []
     run_import(write_json(newsroom_file), "--media-dir", media_dir)
     assert "Коридор через Кавказ" in client.get(oleg_page).content.decode()
+
+
+def test_imported_images_are_cleaned_as_uploads_are(newsroom_file, write_json, media_dir):
+    (media_dir / "2024" / "03" / "corridor.jpg").write_bytes(phone_photo(size=(1600, 1200)))
+    newsroom_file["articles"][0]["lead_image"] = "2024/03/corridor.jpg"
+    run_import(write_json(newsroom_file), "--media-dir", media_dir)
+    stored = corridor().lead_image
+    with stored.storage.open(stored.name, "rb") as handle, Image.open(handle) as image:
+        assert image.size == (1200, 1600)  # turned upright
+        assert not image.getexif()  # no camera, no GPS position
+        assert "icc_profile" not in image.info
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("still.gif", "gif", "Upload a JPEG, PNG or WebP image"),
+        ("huge.png", "bomb", "This image has too many pixels"),
+        ("broken.jpg", "truncated", "This image file is damaged or incomplete"),
+    ],
+)
+def test_an_image_an_upload_would_refuse_is_an_error_with_its_place(
+    newsroom_file, write_json, media_dir, name, content, message
+):
+    data = {
+        "gif": encoded_gif,
+        "bomb": png_bomb,
+        "truncated": lambda: jpeg()[:2000],
+    }[content]()
+    (media_dir / name).write_bytes(data)
+    newsroom_file["authors"][0]["photo"] = name
+    errors = failed_import(write_json(newsroom_file), "--media-dir", media_dir)
+    assert f"authors[0].photo: '{name}': {message}" in errors
+    assert set(counts().values()) == {0}
+
+
+def encoded_gif():
+    buffer = io.BytesIO()
+    Image.new("P", (40, 30)).save(buffer, "GIF")
+    return buffer.getvalue()

@@ -133,6 +133,13 @@ def test_without_a_media_folder_featured_images_are_left_out_with_a_warning():
     assert not grain_story().lead_image
 
 
+def test_a_featured_image_an_upload_would_refuse_is_left_out_with_a_warning(media_dir):
+    (media_dir / "2022" / "01" / "harbour.png").write_bytes(b"\x89PNG\r\n\x1a\n damaged")
+    _output, warnings = run_import(POLYLANG, "--media-dir", media_dir)
+    assert "featured image left out: '2022/01/harbour.png': Upload a JPEG, PNG or WebP" in warnings
+    assert not grain_story().lead_image
+
+
 def test_pages_and_trash_are_reported_as_skipped(polylang):
     output, _warnings = polylang
     assert "skipped: 1 page (publish), 1 post (trash)" in output
