@@ -26,7 +26,16 @@ from modeltranslation.translator import translator
 
 from articles.invalidation import mark_articles_changed
 from articles.links import store_article_links
-from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleEvent,
+    RelatedArticle,
+    Section,
+    Topic,
+    language_codes,
+)
+from articles.services import content_changed
 from authors.models import Author
 from images.uploads import verified_image
 from permalinks.models import Redirect, normalize_path
@@ -491,6 +500,7 @@ class Writer:
     def write_article(self, data):
         article, created = self.fetch("article", data["key"])
         old_slugs = {code: getattr(article, f"slug_{code}") for code in language_codes()}
+        was_scheduled_at = article.published_at if article.is_scheduled else None
         article.status = data["status"]
         article.original_language = data["original_language"]
         article.section_id = self.ids["section"][data["section"]]
@@ -512,6 +522,15 @@ class Writer:
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
         article.save()
+        if article.is_scheduled and article.published_at != was_scheduled_at:
+            # As when an editor schedules it: `publish_scheduled` performs what follows
+            # its going live, and the history shows it.
+            content_changed(
+                article,
+                by=None,
+                action=ArticleEvent.Action.SCHEDULED,
+                published_at=article.published_at,
+            )
         if not created:
             Redirect.objects.remember_slug_changes(article, old_slugs)
         self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])

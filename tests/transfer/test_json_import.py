@@ -1,11 +1,15 @@
 """import_articles with Newsroom's own JSON format: checked whole, then all or nothing."""
 
 import io
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, RelatedArticle, Section, Topic
+from articles.models import Article, ArticleEvent, RelatedArticle, Section, Topic
 from authors.models import Author
 from permalinks.models import Redirect
 from tests.images.samples import jpeg, phone_photo, png_bomb
@@ -301,3 +305,23 @@ def encoded_gif():
     buffer = io.BytesIO()
     Image.new("P", (40, 30)).save(buffer, "GIF")
     return buffer.getvalue()
+
+
+def test_an_article_imported_for_later_is_scheduled_and_goes_live_on_time(
+    newsroom_file, write_json, media_dir
+):
+    later = timezone.now().replace(microsecond=0) + timedelta(days=2)
+    newsroom_file["articles"][0]["published_at"] = later.isoformat()
+    path = write_json(newsroom_file)
+    run_import(path, "--media-dir", media_dir)
+    article = corridor()
+    assert not article.is_live("en")
+    scheduled = ArticleEvent.objects.filter(article=article, action=ArticleEvent.Action.SCHEDULED)
+    assert list(scheduled.values_list("published_at", "by")) == [(later, None)]
+
+    run_import(path, "--media-dir", media_dir)  # the same time again: nothing new to record
+    assert scheduled.count() == 1
+    with time_machine.travel(later + timedelta(minutes=1)):
+        call_command("publish_scheduled", stdout=io.StringIO())
+    went_live = ArticleEvent.objects.filter(article=article, action=ArticleEvent.Action.WENT_LIVE)
+    assert list(went_live.values_list("published_at", flat=True)) == [later]
