@@ -46,6 +46,14 @@ def save_revision(article, *, by, comment=""):
         reversion.add_to_revision(article)
 
 
+def save_revision_if_changed(article, *, by, comment=""):
+    """`save_revision()`, unless the newest revision already holds these texts."""
+    newest = revisions_of(article).first()
+    texts = {column: getattr(article, column) for column in versioned_columns()}
+    if newest is None or any(newest.field_dict.get(k) != v for k, v in texts.items()):
+        save_revision(article, by=by, comment=comment)
+
+
 def revisions_of(article):
     """The article's revisions, newest first, with who saved them."""
     return Version.objects.get_for_object(article).select_related("revision__user")

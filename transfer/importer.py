@@ -35,6 +35,7 @@ from articles.models import (
     Topic,
     language_codes,
 )
+from articles.revisions import save_revision_if_changed
 from articles.services import content_changed
 from authors.models import Author
 from images.uploads import verified_image
@@ -531,6 +532,9 @@ class Writer:
                 action=ArticleEvent.Action.SCHEDULED,
                 published_at=article.published_at,
             )
+        # The history starts with the imported texts: the first edit on the desk can be
+        # compared with them.
+        save_revision_if_changed(article, by=None, comment="Imported")
         if not created:
             Redirect.objects.remember_slug_changes(article, old_slugs)
         self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, ArticleEvent, RelatedArticle, Section, Topic
+from articles.revisions import compare, revisions_of
 from authors.models import Author
 from permalinks.models import Redirect
 from tests.images.samples import jpeg, phone_photo, png_bomb
@@ -325,3 +326,20 @@ def test_an_article_imported_for_later_is_scheduled_and_goes_live_on_time(
         call_command("publish_scheduled", stdout=io.StringIO())
     went_live = ArticleEvent.objects.filter(article=article, action=ArticleEvent.Action.WENT_LIVE)
     assert list(went_live.values_list("published_at", flat=True)) == [later]
+
+
+def test_the_history_of_an_imported_article_starts_with_its_imported_texts(
+    newsroom_file, write_json, media_dir
+):
+    path = write_json(newsroom_file)
+    run_import(path, "--media-dir", media_dir)
+    run_import(path, "--media-dir", media_dir)  # the same texts: no second revision
+    [imported] = revisions_of(corridor())
+    assert imported.revision.comment == "Imported" and imported.revision.user is None
+    assert imported.field_dict["title_ru"] == "Коридор через Кавказ 🚆"
+
+    newsroom_file["articles"][0]["translations"]["en"]["title"] = "A corridor, revised"
+    run_import(write_json(newsroom_file), "--media-dir", media_dir)
+    newer, older = revisions_of(corridor())
+    assert older == imported
+    assert "<ins>corridor, revised</ins>" in str(compare(older, newer))
