@@ -25,6 +25,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
 from pagecache import marks
+from pagecache.recent import recent_pages
 
 
 @dataclass
@@ -89,8 +90,8 @@ class PageCacheMiddleware:
         use_cache = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0 and is_reader_request(request)
         key = page_key(request) if use_cache else None
         if use_cache:
-            page = cache.get(key)
-            if page is not None and page.is_current():
+            page = current_page(key)
+            if page is not None:
                 return conditional_response(request, page.response())
 
         rendered_at = time.time_ns()
@@ -116,7 +117,27 @@ class PageCacheMiddleware:
                 )
                 marks.keep(page.tags)
                 cache.set(key, page, seconds)
+                if recent_pages.enabled():
+                    recent_pages.put(key, page)
         return conditional_response(request, response)
+
+
+def current_page(key):
+    """The cached page under `key` if it is still current, else None; a popular page is
+    read from this process's recent pages (pagecache.recent) instead of the cache."""
+    keep_recent = recent_pages.enabled()
+    if keep_recent:
+        page = recent_pages.get(key)
+        if page is not None:
+            if page.is_current():
+                return page
+            recent_pages.forget(key)
+    page = cache.get(key)
+    if page is None or not page.is_current():
+        return None
+    if keep_recent:
+        recent_pages.put(key, page)
+    return page
 
 
 def conditional_response(request, response):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import translation
 
 from newsroom.settings import redis_cache
+from pagecache.recent import recent_pages
 
 
 def pytest_collection_modifyitems(config, items):
@@ -26,9 +27,11 @@ def _isolated(settings, tmp_path):
     """Each test starts in English, with an empty cache and its own media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    recent_pages.clear()
     with translation.override("en"):
         yield
     cache.clear()
+    recent_pages.clear()
 
 
 @pytest.fixture
