@@ -42,10 +42,10 @@ class RecentPages:
 
     def put(self, key, page):
         limit = settings.NEWSROOM_RECENT_PAGES_BYTES
-        if len(page.content) > limit:
-            return
         with self._lock:
             self._drop(key)
+            if len(page.content) > limit:
+                return
             trusted_until = time.monotonic() + settings.NEWSROOM_RECENT_PAGES_SECONDS
             self._pages[key] = (page, trusted_until)
             self._bytes += len(page.content)

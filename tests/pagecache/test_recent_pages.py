@@ -87,3 +87,5 @@ def test_the_least_recently_served_pages_go_first_to_stay_within_the_size(settin
     assert [key for key in "acd" if recent.get(key) is not None] == ["a", "c", "d"]
     recent.put("huge", page(301))
     assert recent.get("huge") is None
+    recent.put("a", page(301))  # a newer copy too big to keep: the older one goes too
+    assert recent.get("a") is None
