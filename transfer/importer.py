@@ -449,10 +449,9 @@ class Writer:
         that importing it again reuses the copy."""
         source = image_path(self.media_dir, relative)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
-        image = clean_image(self.media_dir, relative)
-        name = f"{folder}/imported/{digest}{Path(image.name).suffix}"
+        name = f"{folder}/imported/{digest}{source.suffix.lower()}"
         if not default_storage.exists(name):
-            name = default_storage.save(name, image)
+            name = default_storage.save(name, clean_image(self.media_dir, relative))
         return name
 
     def write_author(self, data):
