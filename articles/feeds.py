@@ -47,6 +47,9 @@ class FullTextAtomFeed(Atom1Feed):
 class LatestArticlesFeed(Feed):
     """The latest live articles of the whole site in the reader's language."""
 
+    # A page-cached view (see `__call__`) that reads nothing from its query string.
+    page_query_parameters = ()
+
     def __init__(self, atom=False):
         self.feed_type = FullTextAtomFeed if atom else FullTextRssFeed
 

@@ -72,9 +72,11 @@ class PublicPageMixin(CachedPageMixin):
 SITE_WIDE_TAGS = [tag(Article), tag(Section), tag(Topic), tag(Author)]
 
 
-def site_wide_page(view):
+def site_wide_page(view, query_parameters=()):
     """A feed or sitemap: cached until any content changes or the schedule does."""
-    return cached_page(SITE_WIDE_TAGS, Article.objects.next_visibility_change)(view)
+    return cached_page(SITE_WIDE_TAGS, Article.objects.next_visibility_change, query_parameters)(
+        view
+    )
 
 
 def byline_tags(articles):
@@ -87,6 +89,7 @@ class LiveArticleListMixin(PublicPageMixin):
     paginate_by = settings.NEWSROOM_PAGE_SIZE
     paginator_class = DeferredRowPaginator
     context_object_name = "articles"
+    page_query_parameters = ("page",)
 
     def live_articles(self):
         return Article.objects.live().for_listing()

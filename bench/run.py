@@ -21,6 +21,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+# A link shared on a social network: wrk adds a new click id to each request
+# (bench/shared_link.lua).
+SHARED_LINK = "?utm_source=social&fbclid="
 
 
 def parse_args():
@@ -101,6 +104,7 @@ def pages():
         return [
             ("ceiling (constant 30 KB)", "/ceiling/"),
             ("article", article.get_absolute_url()),
+            ("article, shared link", article.get_absolute_url() + SHARED_LINK),
             ("home", reverse("articles:home")),
             ("section, page 1", section.get_absolute_url()),
             (f"section, page {section_deep}", f"{section.get_absolute_url()}?page={section_deep}"),
@@ -269,9 +273,10 @@ def milliseconds(text):
 
 def load(args, url):
     """Requests per second, p50 and p99 latency (ms) from one bounded wrk run."""
+    shared = url.endswith(SHARED_LINK)
     # Warm up: the first request renders (and, when cached, stores) the page.
-    for _ in range(3):
-        urllib.request.urlopen(url, timeout=120).read()
+    for click in range(3):
+        urllib.request.urlopen(url + (f"warm-up-{click}" if shared else ""), timeout=120).read()
     output = subprocess.run(
         [
             "wrk",
@@ -284,6 +289,7 @@ def load(args, url):
             "--timeout",
             "10s",
             "--latency",
+            *(["--script", str(ROOT / "bench" / "shared_link.lua")] if shared else []),
             url,
         ],
         capture_output=True,

@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        site_wide_page(sitemap_views.sitemap),
+        site_wide_page(sitemap_views.sitemap, query_parameters=["p"]),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -53,6 +54,36 @@ def page_key(request):
     return f"page:{language}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
+def drop_unread_query_parameters(request):
+    """Keeps only the query parameters the page reads (`CachedPageMixin`), in a fixed
+    order: a link shared with `?utm_source=` or a per-click `?fbclid=` is the same page, so
+    it is served from the cache, and the view renders it as for everyone else (its
+    pagination and language links never carry someone else's tracking parameters)."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    read = query_parameters_read_by(request.path_info)
+    if read is None:
+        return
+    kept = QueryDict(mutable=True)
+    for name in sorted(set(read) & set(request.GET)):
+        kept.setlist(name, request.GET.getlist(name))
+    query = kept.urlencode()
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
+
+
+def query_parameters_read_by(path):
+    """The query parameters the page at `path` reads; None when its view says nothing
+    (it is not a cached page, or there is no page there), so that they are all kept."""
+    with translation.override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+    view = getattr(match.func, "view_class", match.func)
+    return getattr(view, "page_query_parameters", None)
+
+
 def is_reader_request(request):
     """Anonymous reading: staff, previews and admin always carry a session cookie."""
     return request.method in ("GET", "HEAD") and (
@@ -88,8 +119,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         use_cache = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0 and is_reader_request(request)
-        key = page_key(request) if use_cache else None
+        key = None
         if use_cache:
+            drop_unread_query_parameters(request)
+            key = page_key(request)
             page = current_page(key)
             if page is not None:
                 return conditional_response(request, page.response())

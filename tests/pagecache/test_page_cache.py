@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpResponse
@@ -13,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, RelatedArticle
+from articles.sitemaps import ArticleSitemap
 from pagecache import marks
 from pagecache.tags import mark_changed, tag_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
@@ -416,3 +418,54 @@ def test_responses_with_a_csp_nonce_are_never_cached(client):
     first, second = client.get("/nonce/"), client.get("/nonce/")
     assert "nonce-" in first["Content-Security-Policy"]
     assert first.content != second.content
+
+
+TRACKING = "utm_source=newsletter&utm_campaign=viral&fbclid=IwAR0click"
+
+
+def test_a_shared_link_with_tracking_parameters_is_served_the_cached_page(
+    client, site, served_from_cache
+):
+    url = site["article"].get_absolute_url()
+    page = fetch(client, url)
+    assert served_from_cache(client, f"{url}?{TRACKING}") == page
+    assert served_from_cache(client, f"{url}?fbclid=another-click") == page
+
+
+@pytest.mark.parametrize("page", ["article", "home"])
+def test_the_first_reader_of_a_shared_link_caches_the_page_for_everyone(
+    client, site, served_from_cache, page
+):
+    url = {"article": site["article"].get_absolute_url(), "home": reverse("articles:home")}[page]
+    shared = fetch(client, f"{url}?{TRACKING}")
+    assert "fbclid" not in shared and "utm_" not in shared
+    assert served_from_cache(client, url) == shared
+
+
+def test_a_list_keeps_its_page_number_and_drops_the_rest(client, site, served_from_cache):
+    section = site["section"]
+    ArticleFactory.create_batch(2 * settings.NEWSROOM_PAGE_SIZE, section=section)
+    url = section.get_absolute_url()
+    second = fetch(client, f"{url}?utm_source=x&page=2&fbclid=y")
+    assert "utm_source" not in second and "fbclid" not in second
+    assert "?page=3" in second and "?page=1" in second
+    assert served_from_cache(client, f"{url}?page=2") == second
+    assert served_from_cache(client, f"{url}?page=2&utm_medium=social") == second
+    assert fetch(client, f"{url}?page=3") != second
+    assert client.get(f"{url}?page=9&utm_source=x").status_code == 404
+
+
+def test_sitemap_pages_keep_their_number(client, site, served_from_cache, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 3)  # one article per sitemap page
+    url = article_sitemap_url(site["curating"])
+    assert "?p=" in url
+    page = fetch(client, url)
+    assert served_from_cache(client, f"{url}&{TRACKING}") == page
+    assert fetch(client, reverse("sitemap", kwargs={"section": "articles"})) != page
+
+
+def test_pages_that_are_not_cached_keep_every_parameter(client, site):
+    search = client.get(reverse("articles:search"), {"q": "pipelines", "utm_source": "x"})
+    assert "Pipelines and promises" in search.content.decode()
+    login = client.get("/admin/login/?next=/admin/articles/&utm_source=x")
+    assert 'name="next" value="/admin/articles/"' in login.content.decode()
