@@ -5,8 +5,11 @@ through the models; they only mark pages stale and never change content. Bulk
 `QuerySet.update()` sends no signal: callers of it must call `mark_articles_changed()`.
 """
 
+from functools import cache
+
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from modeltranslation.translator import translator
 
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
 from authors.models import Author
@@ -28,9 +31,52 @@ def topic_listing_tags(topic_ids):
     return [tag_pk(Topic, pk, "articles") for pk in with_ancestors(topic_ids)]
 
 
-def mark_articles_changed(article_ids, section_ids=()):
-    """Every page that shows, lists or may list these articles goes stale."""
+# What only an article's own page (and the site-wide feeds and sitemaps) shows: no list,
+# teaser, "previous / next" or "More on this topic" reads these.
+PAGE_ONLY_FIELDS = {
+    "body",
+    "seo_title",
+    "seo_description",
+    "image_caption",
+    "image_credit",
+    "correction",
+    "corrected_at",
+    "translated_from",
+    "original_version",
+    "updated_at",
+}
+
+
+@cache
+def listed_fields():
+    """Every stored field of an article but those only its own page shows; of a translated
+    field, each language's column."""
+    translated = translator.get_options_for_model(Article).fields
+    return [
+        field.attname
+        for field in Article._meta.concrete_fields
+        if field.name not in translated
+        and getattr(field, "translated_field", field).name not in PAGE_ONLY_FIELDS
+    ]
+
+
+def mark_articles_changed(article_ids, section_ids=(), listed=True):
+    """Every page that shows, lists or may list these articles goes stale.
+
+    An article's own page is tagged `tag(article, "page")`; pages that show it as an entry
+    of a list or link to it, `tag(article)`. With `listed=False` (nothing a list shows
+    changed) only their own pages and the site-wide pages (feeds carry the full text) go
+    stale: the lists, and the article pages of their sections and topics, stay cached.
+    """
     article_ids = list(article_ids)
+    own_pages = [tag(Article), *[tag_pk(Article, pk, "page") for pk in article_ids]]
+    if not listed:
+        mark_changed(*own_pages)
+        return
+    # Articles whose curated "More on this topic" links to these, live or not yet.
+    linking_ids = RelatedArticle.objects.filter(target_id__in=article_ids).values_list(
+        "source_id", flat=True
+    )
     section_ids = set(section_ids) | set(
         Article.objects.filter(pk__in=article_ids).values_list("section_id", flat=True)
     )
@@ -40,33 +86,45 @@ def mark_articles_changed(article_ids, section_ids=()):
     author_ids = ArticleAuthor.objects.filter(article_id__in=article_ids).values_list(
         "author_id", flat=True
     )
-    # Articles whose curated "More on this topic" links to these.
-    linking_ids = RelatedArticle.objects.filter(target_id__in=article_ids).values_list(
-        "source_id", flat=True
-    )
     mark_changed(
-        tag(Article),
-        *[tag_pk(Article, pk) for pk in [*article_ids, *linking_ids]],
+        *own_pages,
+        *[tag_pk(Article, pk) for pk in article_ids],
+        *[tag_pk(Article, pk, "page") for pk in linking_ids],
         *[tag_pk(Section, pk, "articles") for pk in section_ids],
         *topic_listing_tags(topic_ids),
         *[tag_pk(Author, pk, "articles") for pk in set(author_ids)],
     )
 
 
+def shown_alike(value, other):
+    # A form saves an empty text where the database held NULL: pages show neither.
+    return value == other or (value in (None, "") and other in (None, ""))
+
+
 @receiver(pre_save, sender=Article)
-def remember_previous_section(sender, instance, raw=False, **kwargs):
-    """An article moved to another section leaves its old section's pages too."""
+def remember_listed_values(sender, instance, raw=False, **kwargs):
+    """What lists showed of the article before this save: an article moved to another
+    section leaves its old section's pages too, and an edit of what no list shows (a
+    correction to the body) leaves them all cached."""
     if instance.pk and not raw:
-        instance._previous_section_id = (
-            Article.objects.filter(pk=instance.pk).values_list("section_id", flat=True).first()
+        instance._listed_before = (
+            Article.objects.filter(pk=instance.pk).values(*listed_fields()).first()
         )
 
 
 @receiver(post_save, sender=Article)
-def article_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        previous = getattr(instance, "_previous_section_id", None)
-        mark_articles_changed([instance.pk], [previous] if previous else [])
+def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    before = instance.__dict__.pop("_listed_before", None)
+    if before is None:
+        mark_articles_changed([instance.pk])
+        return
+    saved = set(before) - instance.get_deferred_fields()
+    if update_fields is not None:
+        saved &= {Article._meta.get_field(name).attname for name in update_fields}
+    listed = any(not shown_alike(getattr(instance, name), before[name]) for name in saved)
+    mark_articles_changed([instance.pk], [before["section_id"]], listed=listed)
 
 
 @receiver(pre_delete, sender=Article)
@@ -85,7 +143,7 @@ def article_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
     article_ids, topic_ids = (pk_set, [instance.pk]) if reverse else ([instance.pk], pk_set)
     mark_changed(
         tag(Article),
-        *[tag_pk(Article, pk) for pk in article_ids],
+        *[tag_pk(Article, pk, "page") for pk in article_ids],
         *topic_listing_tags(topic_ids),
     )
 
@@ -101,7 +159,7 @@ def byline_changed(sender, instance, raw=False, **kwargs):
 @receiver([post_save, post_delete], sender=RelatedArticle)
 def related_link_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        mark_changed(tag_pk(Article, instance.source_id))
+        mark_changed(tag_pk(Article, instance.source_id, "page"))
 
 
 @receiver([post_save, post_delete], sender=Author)

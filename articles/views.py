@@ -189,7 +189,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         article = self.object
         return [
             *super().page_tags(context),
-            tag(article),
+            tag(article, "page"),
             tag(Topic),
             *byline_tags([article]),
             # "More on this topic" may pick any article sharing a topic.

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.utils import timezone, translation
 
@@ -18,6 +19,7 @@ from articles.sitemaps import ArticleSitemap
 from pagecache import marks
 from pagecache.tags import mark_changed, tag_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+from tests.html_forms import form_values
 from tests.reading.test_sitemaps import article_sitemap_url
 
 pytestmark = pytest.mark.django_db
@@ -294,7 +296,7 @@ def test_a_change_recorded_by_another_process_is_seen_at_once(client, site):
     fetch(client, url)
     Article.objects.filter(pk=site["article"].pk).update(title_en="Changed elsewhere")
     assert "Changed elsewhere" not in fetch(client, url)
-    mark_changed(f"articles.article:{site['article'].pk}")
+    mark_changed(f"articles.article:{site['article'].pk}:page")
     assert "Changed elsewhere" in fetch(client, url)
 
 
@@ -469,3 +471,82 @@ def test_pages_that_are_not_cached_keep_every_parameter(client, site):
     assert "Pipelines and promises" in search.content.decode()
     login = client.get("/admin/login/?next=/admin/articles/&utm_source=x")
     assert 'name="next" value="/admin/articles/"' in login.content.decode()
+
+
+def pages_listing(site):
+    """Pages that list `site["article"]` without being site-wide: its section, topics and
+    author, and the article pages that show it as a neighbour or a related article."""
+    return [
+        site["section"].get_absolute_url(),
+        site["topic"].get_absolute_url(),
+        site["topic"].parent.get_absolute_url(),
+        site["author"].get_absolute_url(),
+        site["neighbour"].get_absolute_url(),
+        site["curating"].get_absolute_url(),
+    ]
+
+
+def rendered_again(client, url):
+    """Whether the page was rendered rather than served from the cache (which costs one
+    query at most: its change marks)."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)  # a list left empty is a 404
+    return len(queries) > 1
+
+
+def test_a_correction_to_the_body_leaves_the_lists_showing_the_article_cached(
+    client, site, served_from_cache
+):
+    article = site["article"]
+    warm(client, [*site["urls"], reverse("articles:rss")])
+    article.body_en = "<p>The pipeline runs north, not south.</p>"
+    article.correction_en = "An earlier version gave the wrong direction."
+    article.save()
+    page = fetch(client, article.get_absolute_url())
+    assert "runs north" in page and "wrong direction" in page
+    assert "runs north" in fetch(client, reverse("articles:rss"))
+    for url in pages_listing(site):
+        served_from_cache(client, url)
+
+
+def test_a_body_correction_saved_at_the_desk_leaves_the_lists_cached(
+    client, admin_client, site, served_from_cache
+):
+    article = site["article"]
+    warm(client, site["urls"])
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    values = form_values(admin_client.get(change).content.decode())
+    values["body_en"] = "<p>The pipeline runs north, not south.</p>"
+    assert admin_client.post(change, values).status_code == 302
+    assert "runs north" in fetch(client, article.get_absolute_url())
+    for url in pages_listing(site):
+        served_from_cache(client, url)
+
+
+@pytest.mark.parametrize(
+    "field", ["title_en", "standfirst_en", "image_alt_en", "published_at", "ready_en"]
+)
+def test_an_edit_to_what_lists_show_or_how_they_order_refreshes_them(client, site, field):
+    article = site["article"]
+    warm(client, site["urls"])
+    if field == "published_at":
+        article.published_at -= timedelta(minutes=1)
+    elif field == "ready_en":
+        article.ready_en = False
+    else:
+        setattr(article, field, "Edited")
+    article.save(update_fields=[field])
+    for url in pages_listing(site):
+        assert rendered_again(client, url), url
+
+
+def test_no_list_shows_what_only_an_articles_own_page_shows(client, site):
+    """The fields of `PAGE_ONLY_FIELDS` may change without refreshing any list."""
+    article = site["article"]
+    for field in ["body", "seo_title", "seo_description", "image_caption", "image_credit"]:
+        setattr(article, f"{field}_en", f"Only-on-its-page {field}")
+    article.correction_en = "Only-on-its-page correction"
+    article.save()
+    assert "Only-on-its-page" in fetch(client, article.get_absolute_url())
+    for url in pages_listing(site):
+        assert "Only-on-its-page" not in fetch(client, url), url
