@@ -289,6 +289,9 @@ def load(args, url):
             "--timeout",
             "10s",
             "--latency",
+            # As browsers and crawlers do: cached pages are kept compressed.
+            "--header",
+            "Accept-Encoding: gzip",
             *(["--script", str(ROOT / "bench" / "shared_link.lua")] if shared else []),
             url,
         ],

@@ -6,6 +6,7 @@ stored page is served while none of its tags changed since it was rendered, and 
 the moment its view said it may change on its own (a scheduled publication).
 """
 
+import gzip
 import hashlib
 import math
 import time
@@ -14,15 +15,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
+    patch_vary_headers,
     set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.text import compress_string
 from django.utils.translation import get_language_from_path
 
 from pagecache import marks
@@ -31,21 +35,61 @@ from pagecache.recent import recent_pages
 
 @dataclass
 class CachedPage:
-    content: bytes
+    content: bytes  # gzip-compressed when `compressed`
     headers: list
     tags: frozenset
     rendered_at: int  # nanoseconds since the epoch: when the oldest data it shows was read
     expires_at: float  # seconds since the epoch, checked here too: not every cache's clock
     # is ours.
+    compressed: bool = False
+
+    @classmethod
+    def of(cls, response, tags, rendered_at, expires_at):
+        """The page of `response`, compressed once here rather than on every reader's
+        request: the cache holds several times more pages, and a proxy in front need not
+        compress what it serves. A stored page holds no secret (no cookie, no CSRF token),
+        so compression reveals nothing (BREACH)."""
+        content = response.content
+        compressed = compress_string(content)
+        is_compressed = len(compressed) < len(content) and not response.has_header(
+            "Content-Encoding"
+        )
+        if is_compressed:
+            patch_vary_headers(response, ["Accept-Encoding"])
+            # Two encodings of one page: a weak validator, as RFC 9110 asks.
+            etag = response.get("ETag", "")
+            if etag.startswith('"'):
+                response["ETag"] = "W/" + etag
+        headers = [item for item in response.items() if item[0] != "Content-Length"]
+        return cls(
+            compressed if is_compressed else content,
+            headers,
+            tags,
+            rendered_at,
+            expires_at,
+            is_compressed,
+        )
 
     def is_current(self):
         return time.time() < self.expires_at and marks.unchanged_since(self.rendered_at, self.tags)
 
-    def response(self):
-        response = HttpResponse(self.content)
+    def response(self, request):
+        content = self.content
+        response = HttpResponse()
         for header, value in self.headers:
             response[header] = value
+        if self.compressed:
+            if accepts_gzip(request):
+                response["Content-Encoding"] = "gzip"
+            else:
+                content = gzip.decompress(content)
+        response.content = content
+        response["Content-Length"] = str(len(content))
         return response
+
+
+def accepts_gzip(request):
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def page_key(request):
@@ -125,7 +169,7 @@ class PageCacheMiddleware:
             key = page_key(request)
             page = current_page(key)
             if page is not None:
-                return conditional_response(request, page.response())
+                return conditional_response(request, page.response(request))
 
         rendered_at = time.time_ns()
         response = self.get_response(request)
@@ -140,9 +184,8 @@ class PageCacheMiddleware:
         if use_cache and can_store(request, response):
             seconds = lifetime(request)
             if seconds > 0:
-                page = CachedPage(
-                    response.content,
-                    list(response.items()),
+                page = CachedPage.of(
+                    response,
                     request.page_cache_tags,
                     # Data read from the cache earlier (the site notice) makes the page older.
                     min(rendered_at, getattr(request, "page_data_read_at", rendered_at)),
@@ -152,6 +195,8 @@ class PageCacheMiddleware:
                 cache.set(key, page, seconds)
                 if recent_pages.enabled():
                     recent_pages.put(key, page)
+                # The first reader gets what every later one will.
+                response = page.response(request)
         return conditional_response(request, response)
 
 

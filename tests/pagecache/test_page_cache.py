@@ -1,5 +1,6 @@
 """Readers get cached pages; nothing stale, private or cookie-bearing is ever served from it."""
 
+import gzip
 import time
 from datetime import timedelta
 
@@ -550,3 +551,37 @@ def test_no_list_shows_what_only_an_articles_own_page_shows(client, site):
     assert "Only-on-its-page" in fetch(client, article.get_absolute_url())
     for url in pages_listing(site):
         assert "Only-on-its-page" not in fetch(client, url), url
+
+
+@pytest.mark.parametrize("page", ["article", "section", "feed", "sitemap"])
+def test_a_cached_page_is_compressed_once_for_readers_who_accept_gzip(client, site, page):
+    url = {
+        "article": site["article"].get_absolute_url(),
+        "section": site["section"].get_absolute_url(),
+        "feed": reverse("articles:rss"),
+        "sitemap": reverse("sitemap", kwargs={"section": "articles"}),
+    }[page]
+    rendered = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    cached = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    plain = client.get(url)
+    assert rendered["Content-Encoding"] == cached["Content-Encoding"] == "gzip"
+    assert rendered.content == cached.content
+    assert int(cached["Content-Length"]) == len(cached.content) < len(plain.content) / 2
+    assert gzip.decompress(cached.content) == plain.content
+    assert not plain.has_header("Content-Encoding")
+    assert int(plain["Content-Length"]) == len(plain.content)
+    for response in (rendered, cached, plain):
+        assert "Accept-Encoding" in response["Vary"]
+        assert response["ETag"] == rendered["ETag"] and rendered["ETag"].startswith('W/"')
+
+
+def test_a_compressed_page_still_answers_304_and_follows_changes(client, site):
+    url = site["article"].get_absolute_url()
+    etag = client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    site["article"].title_en = "Pipelines, revisited"
+    site["article"].save()
+    changed = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert "Pipelines, revisited" in gzip.decompress(changed.content).decode()
