@@ -11,12 +11,13 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.middleware.gzip import re_accepts_gzip
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -105,27 +106,33 @@ def drop_unread_query_parameters(request):
     pagination and language links never carry someone else's tracking parameters)."""
     if not request.META.get("QUERY_STRING"):
         return
-    read = query_parameters_read_by(request.path_info)
+    read = query_parameters_read_by(get_urlconf(settings.ROOT_URLCONF), request.path_info)
     if read is None:
         return
+    names = list(request.GET)
+    if names == sorted(read.intersection(names)):
+        return  # `?page=2`: nothing to drop, already in order
     kept = QueryDict(mutable=True)
-    for name in sorted(set(read) & set(request.GET)):
+    for name in sorted(read.intersection(names)):
         kept.setlist(name, request.GET.getlist(name))
     query = kept.urlencode()
     request.META["QUERY_STRING"] = query
     request.GET = QueryDict(query)
 
 
-def query_parameters_read_by(path):
-    """The query parameters the page at `path` reads; None when its view says nothing
-    (it is not a cached page, or there is no page there), so that they are all kept."""
+@lru_cache(maxsize=4096)
+def query_parameters_read_by(urlconf, path):
+    """The query parameters (a frozenset) the page at `path` reads; None when its view says
+    nothing (it is not a cached page, or there is no page there), so that all are kept.
+    Remembered: the addresses of an URLconf do not change while the process runs."""
     with translation.override(get_language_from_path(path) or settings.LANGUAGE_CODE):
         try:
-            match = resolve(path)
+            match = resolve(path, urlconf)
         except Resolver404:
             return None
     view = getattr(match.func, "view_class", match.func)
-    return getattr(view, "page_query_parameters", None)
+    read = getattr(view, "page_query_parameters", None)
+    return None if read is None else frozenset(read)
 
 
 def is_reader_request(request):
