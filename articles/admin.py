@@ -34,9 +34,9 @@ from articles.models import (
 )
 from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 from articles.views import ArticlePreviewView
-from images.admin import focal_point_picker
+from newsroom.images.admin import focal_point_picker
 from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
-from permalinks.models import Redirect
+from newsroom.permalinks.models import Redirect
 
 LINK_SEARCH_RESULTS = 10
 

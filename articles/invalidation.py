@@ -1,4 +1,4 @@
-"""Which cached pages go stale when content changes (see `pagecache.tags`).
+"""Which cached pages go stale when content changes (see `newsroom.pagecache.tags`).
 
 Signal receivers, because every write path (admin, services, commands, imports) saves
 through the models; they only mark pages stale and never change content. Bulk
@@ -13,7 +13,7 @@ from modeltranslation.translator import translator
 
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
 from authors.models import Author
-from pagecache.tags import mark_changed, tag, tag_pk
+from newsroom.pagecache.tags import mark_changed, tag, tag_pk
 
 
 def with_ancestors(topic_ids):

@@ -37,7 +37,7 @@ class PageMetadata:
 
 
 def image_fields(request, picture):
-    """`PageMetadata` image fields for a `images.renditions.Picture` (or None)."""
+    """`PageMetadata` image fields for a `newsroom.images.renditions.Picture` (or None)."""
     if not picture:
         return {}
     return {

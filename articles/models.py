@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.sanitize import clean_html
-from images.fields import GeneratedName, ResponsiveImageField, focus_field, renditions_field
+from newsroom.images.fields import (
+    GeneratedName,
+    ResponsiveImageField,
+    focus_field,
+    renditions_field,
+)
 from newsroom.slugs import unique_slug
 
 # A common estimate for reading news prose on screen.

@@ -26,10 +26,10 @@ from articles.search import MAX_RESULTS, search_articles
 from articles.sitemaps import SITEMAPS, news_articles
 from authors.models import Author
 from newsroom.languages import language_links
+from newsroom.notices.models import SiteNotice
+from newsroom.pagecache.tags import tag, tag_pk
+from newsroom.pagecache.views import CachedPageMixin, cached_page
 from newsroom.pagination import DeferredRowPaginator, remembered_until_changed
-from notices.models import SiteNotice
-from pagecache.tags import tag, tag_pk
-from pagecache.views import CachedPageMixin, cached_page
 
 HOME_LATEST = 7
 HOME_PER_SECTION = 4
@@ -63,7 +63,8 @@ class PublicPageMixin(CachedPageMixin):
         )
 
     def shown_notice_end(self):
-        """When the notice on this page (see notices.context_processors) ends by itself."""
+        """When the notice on this page (see `newsroom.notices.context_processors`) ends by
+        itself."""
         notice = getattr(self.request, "site_notice", None)
         return notice.ends_at if notice else None
 

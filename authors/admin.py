@@ -5,7 +5,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles.admin import RichTextAdminMixin, translated
 from authors.models import Author
-from images.admin import focal_point_picker
+from newsroom.images.admin import focal_point_picker
 
 
 @admin.register(Author)

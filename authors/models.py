@@ -5,7 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.sanitize import clean_html
-from images.fields import GeneratedName, ResponsiveImageField, focus_field, renditions_field
+from newsroom.images.fields import (
+    GeneratedName,
+    ResponsiveImageField,
+    focus_field,
+    renditions_field,
+)
 from newsroom.slugs import unique_slug
 
 

@@ -10,7 +10,7 @@ from articles.models import Article, language_codes
 from articles.views import LiveArticleListMixin, PublicPageMixin
 from authors.models import Author
 from newsroom.languages import language_links
-from pagecache.tags import tag
+from newsroom.pagecache.tags import tag
 
 
 class AuthorListView(PublicPageMixin, ListView):

@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from pagecache import marks
-from pagecache.tags import tag
+from newsroom.pagecache import marks
+from newsroom.pagecache.tags import tag
 
 REMEMBER_SECONDS = 3600
 
@@ -16,9 +16,10 @@ REMEMBER_SECONDS = 3600
 def remembered_until_changed(key, models, compute, expires_at=None):
     """`compute()`, kept in the cache under `key` until a row of one of `models` changes.
 
-    The value is trusted while the page cache's change marks for the models (pagecache.tags)
-    are older than it, and never past `expires_at()` (a datetime or None, asked only when a
-    new value is stored): for a value that follows the clock, such as what is live.
+    The value is trusted while the page cache's change marks for the models
+    (`newsroom.pagecache.tags`) are older than it, and never past `expires_at()` (a datetime
+    or None, asked only when a new value is stored): for a value that follows the clock,
+    such as what is live.
     """
     tags = [tag(model) for model in models]
     remembered = cache.get(key)

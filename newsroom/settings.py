@@ -57,17 +57,17 @@ INSTALLED_APPS = [
     "axes",
     "authors",
     "articles",
-    "notices",
-    "pagecache",
-    "permalinks",
-    "transfer",
-    "images",
+    "newsroom.notices",
+    "newsroom.pagecache",
+    "newsroom.permalinks",
+    "newsroom.transfer",
+    "newsroom.images",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # First after security headers: a cached page skips everything below it.
-    "pagecache.middleware.PageCacheMiddleware",
+    "newsroom.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before django-axes, after the rest: it sees a 404 before the language and
     # trailing-slash redirects do.
-    "permalinks.middleware.RedirectFallbackMiddleware",
+    "newsroom.permalinks.middleware.RedirectFallbackMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
-                "notices.context_processors.site_notice",
+                "newsroom.notices.context_processors.site_notice",
                 "csp.context_processors.nonce",
             ],
         },
@@ -135,7 +135,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The page cache's change marks live where every process sees them: in a shared cache, or
-# else in the database (pagecache/marks.py).
+# else in the database (newsroom/pagecache/marks.py).
 NEWSROOM_CHANGE_MARKS_IN_CACHE = bool(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -259,11 +259,11 @@ NEWSROOM_SOCIAL_LINKS = _social_links("NEWSROOM_SOCIAL_LINKS") or [
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "12"))
 
 # How long readers' pages stay in the cache at most; 0 turns the page cache off. Changes
-# and scheduled publications refresh pages sooner (pagecache/middleware.py).
+# and scheduled publications refresh pages sooner (newsroom/pagecache/middleware.py).
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "3600"))
 # With Redis, each worker process also keeps the pages it served last, up to this many bytes,
 # trusting each for at most NEWSROOM_RECENT_PAGES_SECONDS before reading it from Redis again
-# (pagecache/recent.py); 0 turns this off.
+# (newsroom/pagecache/recent.py); 0 turns this off.
 NEWSROOM_RECENT_PAGES_BYTES = int(os.environ.get("NEWSROOM_RECENT_PAGES_BYTES", str(32 << 20)))
 NEWSROOM_RECENT_PAGES_SECONDS = int(os.environ.get("NEWSROOM_RECENT_PAGES_SECONDS", "60"))
 

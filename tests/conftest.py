@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
+from newsroom.pagecache.recent import recent_pages
 from newsroom.settings import redis_cache
-from pagecache.recent import recent_pages
 
 
 def pytest_collection_modifyitems(config, items):

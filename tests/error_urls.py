@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
+from newsroom.pagecache.tags import tag_page
 from newsroom.urls import handler500, urlpatterns
-from pagecache.tags import tag_page
 
 INLINE_SCRIPT = '<script nonce="{{ CSP_NONCE }}">document.body.dataset.ran = "yes";</script>'
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.links import link_articles, linked_article_ids, store_article_links
 from articles.models import Article
-from notices.shown import shown_notice
+from newsroom.notices.shown import shown_notice
 from tests.articles.test_queries import PAGE_BUDGET
 from tests.factories import ArticleFactory
 

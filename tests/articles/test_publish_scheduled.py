@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ArticleEvent
-from pagecache import marks
-from pagecache.tags import tag_pk
+from newsroom.pagecache import marks
+from newsroom.pagecache.tags import tag_pk
 from tests.factories import ArticleFactory
 
 WENT_LIVE = ArticleEvent.Action.WENT_LIVE

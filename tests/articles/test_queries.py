@@ -7,7 +7,7 @@ related articles and list items.
 import pytest
 from django.urls import reverse
 
-from notices.shown import shown_notice
+from newsroom.notices.shown import shown_notice
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 from tests.reading.test_sitemaps import article_sitemap_url
 

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from notices.models import SiteNotice
-from notices.shown import CACHE_KEY, shown_notice
+from newsroom.notices.models import SiteNotice
+from newsroom.notices.shown import CACHE_KEY, shown_notice
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -101,7 +101,7 @@ def upload(data, name="photo.jpg"):
 
 def verified(data, min_size=(1, 1)):
     """`data` as the admin's image field accepts it: verified and re-encoded."""
-    from images.fields import VerifiedImageFormField
+    from newsroom.images.fields import VerifiedImageFormField
 
     return VerifiedImageFormField(min_size=min_size).clean(upload(data))
 

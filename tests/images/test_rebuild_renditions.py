@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article
-from images.renditions import files_of
+from newsroom.images.renditions import files_of
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images import samples
 

@@ -8,7 +8,7 @@ from PIL import Image
 
 from articles.models import Article, TranslationMatrix
 from authors.models import Author
-from images.renditions import files_of
+from newsroom.images.renditions import files_of
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images import samples
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from articles.models import Article
 from authors.models import Author
-from images.fields import VerifiedImageFormField
+from newsroom.images.fields import VerifiedImageFormField
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.html_forms import form_values
 from tests.images import samples

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from pagecache import marks
-from pagecache.tags import mark_changed
+from newsroom.pagecache import marks
+from newsroom.pagecache.tags import mark_changed
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

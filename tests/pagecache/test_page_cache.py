@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 
 from articles.models import Article, RelatedArticle
 from articles.sitemaps import ArticleSitemap
-from pagecache import marks
-from pagecache.tags import mark_changed, tag_page
+from newsroom.pagecache import marks
+from newsroom.pagecache.tags import mark_changed, tag_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 from tests.html_forms import form_values
 from tests.reading.test_sitemaps import article_sitemap_url

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pagecache.middleware import CachedPage
-from pagecache.recent import RecentPages
+from newsroom.pagecache.middleware import CachedPage
+from newsroom.pagecache.recent import RecentPages
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from articles.models import Article
-from permalinks.models import Redirect, normalize_path
+from newsroom.permalinks.models import Redirect, normalize_path
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from articles import services
 from articles.forms import filter_options
 from articles.models import Article, SearchDocument
 from articles.search import highlighted_excerpt, refresh_search_index
-from notices.shown import shown_notice
+from newsroom.notices.shown import shown_notice
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

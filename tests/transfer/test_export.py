@@ -15,10 +15,10 @@ from modeltranslation.translator import translator
 
 from articles.models import Article, RelatedArticle, Section, Topic, language_codes
 from authors.models import Author
-from permalinks.models import Redirect
+from newsroom.permalinks.models import Redirect
+from newsroom.transfer.models import SourceKey
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 from tests.transfer.conftest import run_import
-from transfer.models import SourceKey
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from PIL import Image
 from articles.models import Article, ArticleEvent, RelatedArticle, Section, Topic
 from articles.revisions import compare, revisions_of
 from authors.models import Author
-from permalinks.models import Redirect
+from newsroom.permalinks.models import Redirect
+from newsroom.transfer.models import SourceKey
 from tests.images.samples import jpeg, phone_photo, png_bomb
 from tests.transfer.conftest import FIXTURES, failed_import, run_import
-from transfer.models import SourceKey
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 
 from articles.models import Article, Section, Topic
 from authors.models import Author
-from permalinks.models import Redirect
+from newsroom.permalinks.models import Redirect
+from newsroom.transfer.models import SourceKey
 from tests.transfer.conftest import FIXTURES, failed_import, run_import
-from transfer.models import SourceKey
 
 pytestmark = pytest.mark.django_db
 

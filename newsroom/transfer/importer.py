@@ -1,0 +1,625 @@
+"""Import records into the database: check the whole file first, then write it in one
+transaction.
+
+A source (`transfer.jsonfile.JsonSource`, `transfer.wordpress.WxrSource`) yields `Record`s
+in dependency order (authors, sections, topics, articles) and can be read twice: once to
+check, once to write. Both passes stream, so a large file is never held in memory.
+"""
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from jsonschema import Draft202012Validator
+from modeltranslation.translator import translator
+
+from articles.invalidation import mark_articles_changed
+from articles.links import store_article_links
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleEvent,
+    RelatedArticle,
+    Section,
+    Topic,
+    language_codes,
+)
+from articles.revisions import save_revision_if_changed
+from articles.services import content_changed
+from authors.models import Author
+from newsroom.images.uploads import verified_image
+from newsroom.permalinks.models import Redirect, normalize_path
+from newsroom.transfer.models import SourceKey
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "newsroom-articles.schema.json"
+MODELS = {"author": Author, "section": Section, "topic": Topic, "article": Article}
+PLURALS = {"author": "authors", "section": "sections", "topic": "topics", "article": "articles"}
+# The translated fields of each kind, as registered with modeltranslation, except internal
+# bookkeeping (not editable, such as the original version a translation was confirmed against).
+TRANSLATED = {
+    kind: [
+        name
+        for name in translator.get_options_for_model(model).fields
+        if model._meta.get_field(name).editable
+    ]
+    for kind, model in MODELS.items()
+}
+AUTHOR_LINKS = ["email", "website", "mastodon", "bluesky", "x", "linkedin"]
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str  # "author", "section", "topic" or "article"
+    location: str  # where the item is in the file, for messages
+    data: dict
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: str
+    message: str
+
+    def __str__(self):
+        return f"{self.location}: {self.message}"
+
+
+class SourceError(Exception):
+    """The file cannot be read at all (truncated, bad encoding, not this format)."""
+
+    def __init__(self, location, message):
+        super().__init__(f"{location}: {message}")
+        self.problem = Problem(location, message)
+
+
+@dataclass
+class Report:
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # (kind, language, action) -> n
+    records: int = 0
+
+    def error(self, location, message):
+        self.errors.append(Problem(location, message))
+
+    def warn(self, location, message):
+        self.warnings.append(Problem(location, message))
+
+    def count(self, kind, action, language=""):
+        self.counts[(kind, language, action)] += 1
+
+    def summary_lines(self):
+        """One line per kind, e.g. "articles: en: 3 created; fr: 2 created, 1 updated"."""
+        groups = defaultdict(lambda: defaultdict(Counter))  # kind -> language -> actions
+        for (kind, language, action), number in self.counts.items():
+            groups[kind][language][action] += number
+        lines = []
+        for kind in [*MODELS, "skipped"]:
+            parts = [
+                (f"{language}: " if language else "")
+                + ", ".join(f"{number} {action}" for action, number in sorted(actions.items()))
+                for language, actions in sorted(groups[kind].items())
+            ]
+            if parts:
+                lines.append(f"{PLURALS.get(kind, kind)}: " + "; ".join(parts))
+        return lines
+
+
+@cache
+def validators():
+    schema = json.loads(SCHEMA_PATH.read_text("utf-8"))
+    return {
+        kind: Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
+        for kind in MODELS
+    }
+
+
+def parse_time(value):
+    """An aware datetime from ISO 8601, or ValueError."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("it has no time zone")
+    return moment
+
+
+def holds_nul(value):
+    """Whether a NUL character hides anywhere in `value` (PostgreSQL refuses to store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
+def image_path(media_dir, relative):
+    """The file `relative` names inside `media_dir`, or ValueError saying what is wrong."""
+    if media_dir is None:
+        raise ValueError("images need --media-dir")
+    base = Path(media_dir).resolve()
+    path = (base / relative).resolve()
+    if not path.is_relative_to(base):
+        raise ValueError(f"{relative!r} is outside the media folder")
+    if not path.is_file():
+        raise ValueError(f"{relative!r} not found in {base}")
+    return path
+
+
+def clean_image(media_dir, relative):
+    """The image `relative` names, checked and re-encoded as an upload is (its limits, and
+    no metadata kept: a photo's GPS position stays out of the site), as a ContentFile; or
+    ValueError saying what is wrong."""
+    path = image_path(media_dir, relative)
+    with path.open("rb") as handle:
+        try:
+            return verified_image(File(handle))
+        except ValidationError as error:
+            with translation.override("en"):
+                reason = " ".join(error.messages)
+            raise ValueError(f"{relative!r}: {reason}") from None
+
+
+def existing_keys():
+    """{kind: {key: pk}} for objects still in the database."""
+    keys = {}
+    for kind, model in MODELS.items():
+        alive = set(model.objects.values_list("pk", flat=True))
+        keys[kind] = {
+            key: pk for key, pk in SourceKey.objects.keys_to_ids(model).items() if pk in alive
+        }
+    return keys
+
+
+class Checker:
+    """Finds every problem in a file without writing anything.
+
+    With `suggested_slugs` (WordPress), a slug that is taken is a suggestion the import
+    replaces with a free one; otherwise (our own format) it is an error.
+    """
+
+    def __init__(self, report, media_dir=None, suggested_slugs=False):
+        self.report = report
+        self.media_dir = media_dir
+        self.suggested_slugs = suggested_slugs
+        self.languages = set(language_codes())
+        self.known = existing_keys()
+        self.seen = {kind: {} for kind in MODELS}  # key -> location
+        self.article_languages = defaultdict(dict)  # key -> {language: location}
+        self.article_state = {}  # key -> (location, status, original, ready languages)
+        self.slugs = defaultdict(dict)  # (kind, language) -> {slug: (key, location)}
+        self.old_paths = {}  # path -> location
+        self.references = []  # (location, kind, key, is_required)
+
+    def check(self, record):
+        self.report.records += 1
+        location, data = record.location, record.data
+        errors = sorted(validators()[record.kind].iter_errors(data), key=lambda e: e.path)
+        for error in errors:
+            where = "".join(
+                f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.path
+            )
+            self.report.error(f"{location}{where}", error.message)
+        if errors:
+            return
+        if holds_nul(data):
+            self.report.error(location, "contains a NUL character, which no text may hold")
+            return
+        self.check_languages(location, data)
+        getattr(self, f"check_{record.kind}")(location, data)
+        for language, paths in data.get("old_urls", {}).items():
+            for old_url in paths:
+                path = normalize_path(old_url)
+                if path in self.old_paths and self.old_paths[path] != location:
+                    self.report.error(
+                        f"{location}.old_urls.{language}",
+                        f"{path} is also claimed by {self.old_paths[path]}",
+                    )
+                self.old_paths[path] = location
+
+    def check_languages(self, location, data):
+        for name in ["name", "role", "short_bio", "long_bio", "slug", "description"]:
+            self.only_configured(f"{location}.{name}", data.get(name))
+        self.only_configured(f"{location}.translations", data.get("translations"))
+        self.only_configured(f"{location}.old_urls", data.get("old_urls"))
+        if "original_language" in data:
+            self.only_configured(
+                f"{location}.original_language", {data["original_language"]: None}
+            )
+
+    def only_configured(self, location, by_language):
+        if not isinstance(by_language, dict):
+            return
+        for language in by_language.keys() - self.languages:
+            self.report.error(
+                location,
+                f"unknown language {language!r} (this site has {', '.join(language_codes())})",
+            )
+
+    def first_definition(self, kind, location, key):
+        if key in self.seen[kind]:
+            self.report.error(
+                location, f"duplicate {kind} key {key!r}, first at {self.seen[kind][key]}"
+            )
+            return False
+        self.seen[kind][key] = location
+        return True
+
+    def needs_default_name(self, location, data):
+        default = settings.LANGUAGE_CODE
+        if not data["name"].get(default):
+            self.report.error(f"{location}.name", f"a name in {default!r} is required")
+
+    def check_slug(self, kind, language, slug, key, location):
+        taken = self.slugs[(kind, language)].get(slug)
+        if taken and taken[0] != key and not self.suggested_slugs:
+            self.report.error(location, f"duplicate slug {slug!r}, also used at {taken[1]}")
+        self.slugs[(kind, language)].setdefault(slug, (key, location))
+
+    def check_time(self, location, value):
+        if not value:
+            return
+        try:
+            parse_time(value)
+        except ValueError as error:
+            self.report.error(
+                location, f"{value!r} is not a date and time with a time zone ({error})"
+            )
+
+    def check_image(self, location, relative):
+        try:
+            clean_image(self.media_dir, relative)
+        except ValueError as error:
+            self.report.error(location, str(error))
+
+    def check_author(self, location, data):
+        self.first_definition("author", location, data["key"])
+        self.needs_default_name(location, data)
+        if data.get("slug"):
+            self.check_slug("author", "", data["slug"], data["key"], f"{location}.slug")
+        if data.get("photo"):
+            self.check_image(f"{location}.photo", data["photo"])
+
+    def check_section(self, location, data):
+        self.first_definition("section", location, data["key"])
+        self.needs_default_name(location, data)
+        for language, slug in data.get("slug", {}).items():
+            self.check_slug("section", language, slug, data["key"], f"{location}.slug.{language}")
+
+    def check_topic(self, location, data):
+        key = data["key"]
+        self.first_definition("topic", location, key)
+        self.needs_default_name(location, data)
+        for language, slug in data.get("slug", {}).items():
+            self.check_slug("topic", language, slug, key, f"{location}.slug.{language}")
+        parent = data.get("parent")
+        if parent == key:
+            self.report.error(f"{location}.parent", "a topic cannot be its own parent")
+        elif parent and parent not in self.seen["topic"] and parent not in self.known["topic"]:
+            self.report.error(
+                f"{location}.parent", f"unknown topic {parent!r}: define parents first"
+            )
+
+    def check_article(self, location, data):
+        key = data["key"]
+        languages = self.article_languages[key]
+        for language in data["translations"]:
+            if language in languages:
+                self.report.error(
+                    f"{location}.translations.{language}",
+                    f"article {key!r} already has this translation at {languages[language]}",
+                )
+            languages[language] = location
+        self.seen["article"].setdefault(key, location)
+        self.check_time(f"{location}.published_at", data.get("published_at"))
+        ready = set()
+        for language, texts in data["translations"].items():
+            self.check_time(
+                f"{location}.translations.{language}.release_at", texts.get("release_at")
+            )
+            complete = bool(texts.get("title") and texts.get("body"))
+            if texts.get("ready") and not complete:
+                self.report.error(
+                    f"{location}.translations.{language}.ready",
+                    "a translation needs a title and a body to be ready",
+                )
+            if texts.get("ready") and complete:
+                ready.add(language)
+            if texts.get("slug"):
+                self.check_slug(
+                    "article",
+                    language,
+                    texts["slug"],
+                    key,
+                    f"{location}.translations.{language}.slug",
+                )
+        previous = self.article_state.get(key)
+        if previous:
+            ready |= previous[3]
+        self.article_state[key] = (location, data["status"], data["original_language"], ready)
+        self.references.append((f"{location}.section", "section", data["section"], True))
+        for index, topic in enumerate(data.get("topics", [])):
+            self.references.append((f"{location}.topics[{index}]", "topic", topic, True))
+        for index, author in enumerate(data["authors"]):
+            self.references.append((f"{location}.authors[{index}]", "author", author, True))
+        for index, related in enumerate(data.get("related", [])):
+            self.references.append((f"{location}.related[{index}]", "article", related, False))
+        if data.get("lead_image"):
+            self.check_image(f"{location}.lead_image", data["lead_image"])
+
+    def finish(self):
+        """Checks that need the whole file: references, required translations, slugs in use."""
+        for location, kind, key, is_required in self.references:
+            if key in self.seen[kind] or key in self.known[kind]:
+                continue
+            if is_required:
+                self.report.error(location, f"unknown {kind} {key!r}")
+            else:
+                self.report.warn(location, f"unknown {kind} {key!r}: link left out")
+        for key, (location, status, original, ready) in self.article_state.items():
+            if key in self.known["article"]:
+                continue
+            if status == Article.Status.PUBLISHED and original not in ready:
+                self.report.error(
+                    f"{location}.translations.{original}",
+                    "a published article needs its original language translated and ready "
+                    "(title, body and ready: true)",
+                )
+        if not self.suggested_slugs:
+            self.check_slugs_in_use()
+
+    def check_slugs_in_use(self):
+        for (kind, language), slugs in self.slugs.items():
+            column = f"slug_{language}" if language else "slug"
+            owners = self.known[kind]
+            for chunk in chunked(list(slugs), 500):
+                for pk, slug in (
+                    MODELS[kind]
+                    .objects.filter(**{f"{column}__in": chunk})
+                    .values_list("pk", column)
+                ):
+                    key, location = slugs[slug]
+                    if owners.get(key) != pk:
+                        self.report.error(
+                            location, f"slug {slug!r} is already used by another {kind}"
+                        )
+
+
+def chunked(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Writer:
+    """Creates or updates one object per record; call `finish()` after the last record."""
+
+    def __init__(self, report, media_dir=None, suggested_slugs=False, write_files=True):
+        self.report = report
+        self.media_dir = media_dir
+        self.suggested_slugs = suggested_slugs
+        self.write_files = write_files
+        self.ids = existing_keys()
+        self.related = {}  # article key -> related article keys
+        self.written_articles = set()
+        self.location = None
+
+    def write(self, record):
+        self.location = record.location
+        with translation.override(settings.LANGUAGE_CODE):
+            getattr(self, f"write_{record.kind}")(record.data)
+
+    def fetch(self, kind, key):
+        """(object, created) for `key`: the imported object, or a new unsaved one."""
+        model = MODELS[kind]
+        pk = self.ids[kind].get(key)
+        found = model.objects.filter(pk=pk).first() if pk else None
+        return (found, False) if found else (model(), True)
+
+    def remember(self, kind, data, obj, created):
+        """Record the key of a new object and point the item's old addresses at it."""
+        if created:
+            SourceKey.objects.update_or_create(
+                content_type=ContentType.objects.get_for_model(MODELS[kind]),
+                key=data["key"],
+                defaults={"object_id": obj.pk},
+            )
+            self.ids[kind][data["key"]] = obj.pk
+        for language, paths in data.get("old_urls", {}).items():
+            Redirect.objects.point(obj, language, *paths)
+
+    def free_slug(self, model, column, slug, obj):
+        """`slug` unless another object has it and slugs are only suggestions."""
+        if not self.suggested_slugs:
+            return slug
+        taken = model.objects.filter(**{column: slug}).exclude(pk=obj.pk).exists()
+        return None if taken else slug
+
+    def stored_image(self, relative, folder):
+        """The storage name of a clean copy of `relative`, named by the source's content so
+        that importing it again reuses the copy."""
+        source = image_path(self.media_dir, relative)
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
+        name = f"{folder}/imported/{digest}{source.suffix.lower()}"
+        if not default_storage.exists(name):
+            name = default_storage.save(name, clean_image(self.media_dir, relative))
+        return name
+
+    def write_author(self, data):
+        author, created = self.fetch("author", data["key"])
+        if data.get("slug"):
+            author.slug = self.free_slug(Author, "slug", data["slug"], author) or author.slug
+        self.set_translated(author, data, TRANSLATED["author"])
+        for name in AUTHOR_LINKS:
+            if name in data:
+                setattr(author, name, data[name])
+        if data.get("photo") and self.write_files:
+            author.photo = self.stored_image(data["photo"], "authors")
+        author.save()
+        self.finish_item("author", data, author, created)
+
+    def write_section(self, data):
+        section, created = self.fetch("section", data["key"])
+        if "position" in data:
+            section.position = data["position"]
+        self.write_taxonomy("section", section, created, data)
+
+    def write_topic(self, data):
+        topic, created = self.fetch("topic", data["key"])
+        if "parent" in data:
+            topic.parent_id = self.ids["topic"].get(data["parent"]) if data["parent"] else None
+        self.write_taxonomy("topic", topic, created, data)
+
+    def write_taxonomy(self, kind, obj, created, data):
+        old_slugs = {code: getattr(obj, f"slug_{code}") for code in language_codes()}
+        self.set_translated(obj, data, ["name", "description"])
+        for language, slug in data.get("slug", {}).items():
+            column = f"slug_{language}"
+            setattr(
+                obj, column, self.free_slug(type(obj), column, slug, obj) or old_slugs[language]
+            )
+        obj.save()
+        if not created:
+            Redirect.objects.remember_slug_changes(obj, old_slugs)
+        self.finish_item(kind, data, obj, created)
+
+    def set_translated(self, obj, data, names):
+        for name in names:
+            for language, text in data.get(name, {}).items():
+                setattr(obj, f"{name}_{language}", text)
+
+    def write_article(self, data):
+        article, created = self.fetch("article", data["key"])
+        old_slugs = {code: getattr(article, f"slug_{code}") for code in language_codes()}
+        was_scheduled_at = article.published_at if article.is_scheduled else None
+        article.status = data["status"]
+        article.original_language = data["original_language"]
+        article.section_id = self.ids["section"][data["section"]]
+        if data.get("published_at"):
+            article.published_at = parse_time(data["published_at"])
+        for language, texts in data["translations"].items():
+            is_new = created or not getattr(article, f"title_{language}")
+            for name in TRANSLATED["article"]:
+                if name not in texts:
+                    continue
+                value = texts[name]
+                if name == "release_at":
+                    value = parse_time(value) if value else None
+                elif name == "slug":
+                    value = self.free_slug(Article, f"slug_{language}", value, article)
+                    value = value or old_slugs[language]
+                setattr(article, f"{name}_{language}", value)
+            self.report.count("article", "created" if is_new else "updated", language)
+        if data.get("lead_image") and self.write_files:
+            article.lead_image = self.stored_image(data["lead_image"], "articles")
+        article.save()
+        if article.is_scheduled and article.published_at != was_scheduled_at:
+            # As when an editor schedules it: `publish_scheduled` performs what follows
+            # its going live, and the history shows it.
+            content_changed(
+                article,
+                by=None,
+                action=ArticleEvent.Action.SCHEDULED,
+                published_at=article.published_at,
+            )
+        # The history starts with the imported texts: the first edit on the desk can be
+        # compared with them.
+        save_revision_if_changed(article, by=None, comment="Imported")
+        if not created:
+            Redirect.objects.remember_slug_changes(article, old_slugs)
+        self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])
+        if "topics" in data:
+            article.topics.set([self.ids["topic"][key] for key in data["topics"]])
+        if "related" in data:
+            self.related[data["key"]] = data["related"]
+        self.written_articles.add(article.pk)
+        self.remember("article", data, article, created)
+
+    def write_byline(self, article, created, author_ids):
+        author_ids = list(dict.fromkeys(author_ids))
+        if not created:
+            current = list(article.bylines.values_list("author_id", flat=True))
+            if current == author_ids:
+                return
+            article.bylines.all().delete()
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, author_id=author_id, position=position)
+            for position, author_id in enumerate(author_ids)
+        )
+
+    def finish_item(self, kind, data, obj, created):
+        self.remember(kind, data, obj, created)
+        self.report.count(kind, "created" if created else "updated")
+
+    def finish(self):
+        """Curated related links, once every article of the file exists; then the pages
+        showing imported articles go stale (bylines and links are bulk-written)."""
+        for key, related_keys in self.related.items():
+            source = self.ids["article"][key]
+            targets = [self.ids["article"].get(target) for target in dict.fromkeys(related_keys)]
+            RelatedArticle.objects.filter(source_id=source).delete()
+            RelatedArticle.objects.bulk_create(
+                RelatedArticle(source_id=source, target_id=target, position=position)
+                for position, target in enumerate(t for t in targets if t and t != source)
+            )
+        self.store_forward_links()
+        for article_ids in chunked(sorted(self.written_articles), 500):
+            mark_articles_changed(article_ids)
+
+    def store_forward_links(self):
+        """Links to articles that came later in the file could not be stored by id when
+        their article was saved; now every target exists."""
+        bodies = [f"body_{code}" for code in language_codes()]
+        for article_ids in chunked(sorted(self.written_articles), 500):
+            for pk, *htmls in Article.objects.filter(pk__in=article_ids).values_list(
+                "pk", *bodies
+            ):
+                stored = [store_article_links(html) for html in htmls]
+                if stored != htmls:
+                    Article.objects.filter(pk=pk).update(**dict(zip(bodies, stored, strict=True)))
+
+
+def run_import(source, *, media_dir=None, dry_run=False, progress=None):
+    """Check `source` whole, then write it in one transaction (rolled back for a dry run).
+
+    Returns the `Report`; nothing is written when it has errors. `progress(iterable, total)`
+    wraps the record streams (e.g. with a progress bar).
+    """
+    progress = progress or (lambda iterable, total, description: iterable)
+    report = Report()
+    suggested = getattr(source, "suggested_slugs", False)
+    checker = Checker(report, media_dir=media_dir, suggested_slugs=suggested)
+    try:
+        for record in progress(source.records(report), None, "Checking"):
+            checker.check(record)
+    except SourceError as error:
+        report.errors.append(error.problem)
+        return report
+    checker.finish()
+    if report.errors:
+        return report
+    total, report.counts = (
+        report.records,
+        Counter({k: v for k, v in report.counts.items() if k[0] == "skipped"}),
+    )
+    writer = Writer(
+        report, media_dir=media_dir, suggested_slugs=suggested, write_files=not dry_run
+    )
+    try:
+        with transaction.atomic():
+            for record in progress(source.records(Report()), total, "Importing"):
+                writer.write(record)
+            writer.finish()
+            transaction.set_rollback(dry_run)
+    except (IntegrityError, SourceError) as error:
+        report.error(writer.location or "file", f"nothing was imported: {error}")
+    return report

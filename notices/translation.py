@@ -1,9 +1,0 @@
-from modeltranslation.translator import TranslationOptions, register
-
-from notices.models import SiteNotice
-
-
-@register(SiteNotice)
-class SiteNoticeTranslationOptions(TranslationOptions):
-    # Falls back to English (MODELTRANSLATION_FALLBACK_LANGUAGES) where not translated.
-    fields = ("message",)
