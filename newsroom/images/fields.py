@@ -45,7 +45,7 @@ class GeneratedName:
 
 
 class VerifiedImageFormField(forms.FileField):
-    """A file input that accepts only what `images.uploads.verified_image` accepts and
+    """A file input that accepts only what `newsroom.images.uploads.verified_image` accepts and
     hands the model its clean re-encoded copy."""
 
     def __init__(self, *, min_size=(1, 1), **kwargs):
@@ -122,7 +122,8 @@ class ResponsiveFieldFile(ImageFieldFile):
 
 
 class ResponsiveImageField(models.ImageField):
-    """An `ImageField` with renditions named by `spec` (a key of `images.renditions.SPECS`).
+    """An `ImageField` with renditions named by `spec` (a key of
+    `newsroom.images.renditions.SPECS`).
 
     The model declares, next to a field called `photo`: `photo_width` and `photo_height`
     (as `width_field`/`height_field`), `photo_focus_x` and `photo_focus_y` (percentages),

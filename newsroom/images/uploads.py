@@ -3,7 +3,7 @@
 Nothing of the uploaded file survives but its pixels: it is opened by Pillow restricted to
 JPEG, PNG and WebP, refused before decoding when it has too many pixels, turned upright
 from its EXIF orientation, converted to sRGB and saved again without any metadata (GPS,
-camera, comments). The file name is generated later by `images.fields.GeneratedName`.
+camera, comments). The file name is generated later by `newsroom.images.fields.GeneratedName`.
 """
 
 import io

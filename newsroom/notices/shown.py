@@ -4,7 +4,7 @@ Saving or deleting a notice forgets the kept one (notices.invalidation). With a 
 (Redis) every process sees the change at once; with per-process local-memory caches another
 process may show the previous notice on freshly rendered pages for at most
 `NOTICE_CACHE_SECONDS`, and never keeps such a page in the page cache (see
-`pagecache.middleware`: a page is as old as the notice it shows).
+`newsroom.pagecache.middleware`: a page is as old as the notice it shows).
 """
 
 import math

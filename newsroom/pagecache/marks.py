@@ -1,4 +1,4 @@
-"""Change marks: when what a tag names last changed (see `pagecache.tags`).
+"""Change marks: when what a tag names last changed (see `newsroom.pagecache.tags`).
 
 Every process must see a mark at once. With a shared cache (Redis, `REDIS_URL`) the marks
 live in it beside the pages, so a cached page is checked with one more cache read and

@@ -1,6 +1,6 @@
 """Whole-page cache for readers, with exact invalidation and conditional GET.
 
-A page is stored only when its view tagged it (`pagecache.tags.tag_page`), for a request
+A page is stored only when its view tagged it (`newsroom.pagecache.tags.tag_page`), for a request
 without a session cookie, and when the response sets no cookie and uses no CSRF token. A
 stored page is served while none of its tags changed since it was rendered, and never past
 the moment its view said it may change on its own (a scheduled publication).

@@ -14,7 +14,7 @@ class CacheTagQuerySet(models.QuerySet):
 
 class CacheTag(models.Model):
     """When something a cached page shows last changed, where the cache is local to each
-    process (see `pagecache.marks`)."""
+    process (see `newsroom.pagecache.marks`)."""
 
     name = models.CharField(_("name"), max_length=120, primary_key=True)
     changed_at = models.BigIntegerField(_("changed at (ns since the epoch)"))

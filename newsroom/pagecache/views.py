@@ -4,7 +4,7 @@ from newsroom.pagecache.tags import tag_page
 
 
 class CachedPageMixin:
-    """A page the page cache may keep for readers (see `pagecache.middleware`).
+    """A page the page cache may keep for readers (see `newsroom.pagecache.middleware`).
 
     `page_tags(context)` names everything the page shows; `page_expires_at()` gives the
     moment it may change without anyone saving anything, or None. `page_query_parameters`

@@ -1,9 +1,9 @@
 """Import records into the database: check the whole file first, then write it in one
 transaction.
 
-A source (`transfer.jsonfile.JsonSource`, `transfer.wordpress.WxrSource`) yields `Record`s
-in dependency order (authors, sections, topics, articles) and can be read twice: once to
-check, once to write. Both passes stream, so a large file is never held in memory.
+A source (`newsroom.transfer.jsonfile.JsonSource`, `newsroom.transfer.wordpress.WxrSource`)
+yields `Record`s in dependency order (authors, sections, topics, articles) and can be read
+twice: once to check, once to write. Both passes stream, so a large file is never held in memory.
 """
 
 import hashlib

@@ -5,7 +5,7 @@ register = template.Library()
 
 @register.inclusion_tag("includes/picture.html")
 def picture(picture, *, alt="", sizes="100vw", width=None, lazy=False, css_class=""):
-    """`<picture>` for a `images.renditions.Picture`: WebP and JPEG `srcset`s, `sizes`,
+    """`<picture>` for a `newsroom.images.renditions.Picture`: WebP and JPEG `srcset`s, `sizes`,
     and `width`/`height` so that the page does not move when the image arrives.
 
     `width` is the displayed width in CSS pixels when the layout fixes it (author photos);
