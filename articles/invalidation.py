@@ -27,8 +27,15 @@ def with_ancestors(topic_ids):
     return found
 
 
-def topic_listing_tags(topic_ids):
-    return [tag_pk(Topic, pk, "articles") for pk in with_ancestors(topic_ids)]
+# A section's or topic's "articles" tag names its list page (which articles, in which order,
+# and what their teasers show); its "order" tag only which live articles it holds, in which
+# order: what article pages read for previous / next and "More on this topic", each of whose
+# entries they also tag by itself.
+LISTINGS = ("articles", "order")
+
+
+def topic_listing_tags(topic_ids, listings=LISTINGS):
+    return [tag_pk(Topic, pk, listing) for pk in with_ancestors(topic_ids) for listing in listings]
 
 
 # What only an article's own page (and the site-wide feeds and sitemaps) shows: no list,
@@ -47,32 +54,38 @@ PAGE_ONLY_FIELDS = {
 }
 
 
+# What decides whether an article is in a list and where: its visibility and its section.
+ORDER_FIELDS = {"status", "published_at", "ready", "release_at", "section"}
+
+
 @cache
 def listed_fields():
-    """Every stored field of an article but those only its own page shows; of a translated
-    field, each language's column."""
+    """{column: field name} of every stored field of an article but those only its own page
+    shows; of a translated field, each language's column."""
     translated = translator.get_options_for_model(Article).fields
-    return [
-        field.attname
-        for field in Article._meta.concrete_fields
-        if field.name not in translated
-        and getattr(field, "translated_field", field).name not in PAGE_ONLY_FIELDS
-    ]
+    listed = {}
+    for field in Article._meta.concrete_fields:
+        name = getattr(field, "translated_field", field).name
+        if field.name not in translated and name not in PAGE_ONLY_FIELDS:
+            listed[field.attname] = name
+    return listed
 
 
-def mark_articles_changed(article_ids, section_ids=(), listed=True):
+def mark_articles_changed(article_ids, section_ids=(), listed=True, reordered=True):
     """Every page that shows, lists or may list these articles goes stale.
 
     An article's own page is tagged `tag(article, "page")`; pages that show it as an entry
     of a list or link to it, `tag(article)`. With `listed=False` (nothing a list shows
     changed) only their own pages and the site-wide pages (feeds carry the full text) go
-    stale: the lists, and the article pages of their sections and topics, stay cached.
+    stale. With `reordered=False` (a new title, no change to what is live where) the list
+    pages go stale too, but of the other article pages only those showing these articles.
     """
     article_ids = list(article_ids)
     own_pages = [tag(Article), *[tag_pk(Article, pk, "page") for pk in article_ids]]
     if not listed:
         mark_changed(*own_pages)
         return
+    listings = LISTINGS if reordered else ("articles",)
     # Articles whose curated "More on this topic" links to these, live or not yet.
     linking_ids = RelatedArticle.objects.filter(target_id__in=article_ids).values_list(
         "source_id", flat=True
@@ -90,8 +103,8 @@ def mark_articles_changed(article_ids, section_ids=(), listed=True):
         *own_pages,
         *[tag_pk(Article, pk) for pk in article_ids],
         *[tag_pk(Article, pk, "page") for pk in linking_ids],
-        *[tag_pk(Section, pk, "articles") for pk in section_ids],
-        *topic_listing_tags(topic_ids),
+        *[tag_pk(Section, pk, listing) for pk in section_ids for listing in listings],
+        *topic_listing_tags(topic_ids, listings),
         *[tag_pk(Author, pk, "articles") for pk in set(author_ids)],
     )
 
@@ -123,8 +136,17 @@ def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     saved = set(before) - instance.get_deferred_fields()
     if update_fields is not None:
         saved &= {Article._meta.get_field(name).attname for name in update_fields}
-    listed = any(not shown_alike(getattr(instance, name), before[name]) for name in saved)
-    mark_articles_changed([instance.pk], [before["section_id"]], listed=listed)
+    changed = {
+        listed_fields()[name]
+        for name in saved
+        if not shown_alike(getattr(instance, name), before[name])
+    }
+    mark_articles_changed(
+        [instance.pk],
+        [before["section_id"]],
+        listed=bool(changed),
+        reordered=bool(changed & ORDER_FIELDS),
+    )
 
 
 @receiver(pre_delete, sender=Article)

@@ -193,11 +193,19 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             tag(article, "page"),
             tag(Topic),
             *byline_tags([article]),
-            # "More on this topic" may pick any article sharing a topic.
-            *[tag(topic, "articles") for topic in article.topics.all()],
-            *[tag(related) for related in context["more_on_this_topic"]],
-            # The previous and next articles of the section.
-            tag(article.section, "articles"),
+            # "More on this topic" may pick any article sharing a topic; previous and next
+            # follow the section's order (see articles/invalidation.py).
+            *[tag(topic, "order") for topic in article.topics.all()],
+            tag(article.section, "order"),
+            *[
+                tag(shown)
+                for shown in [
+                    *context["more_on_this_topic"],
+                    context["previous_article"],
+                    context["next_article"],
+                ]
+                if shown is not None
+            ],
             # Links in the body follow the linked articles' releases and addresses.
             *[tag_pk(Article, pk) for pk in linked_article_ids(article.body)],
         ]

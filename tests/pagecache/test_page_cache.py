@@ -585,3 +585,45 @@ def test_a_compressed_page_still_answers_304_and_follows_changes(client, site):
     changed = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert "Pipelines, revisited" in gzip.decompress(changed.content).decode()
+
+
+def article_far_in_the_section(site):
+    """An older article of the article's section that shows it nowhere: not next to it, and
+    no topic in common."""
+    section, article = site["section"], site["article"]
+    ArticleFactory(section=section, published_at=article.published_at - timedelta(days=1))
+    long_ago = article.published_at - timedelta(days=30)
+    return ArticleFactory(title_en="Far back", section=section, published_at=long_ago)
+
+
+def test_a_new_title_refreshes_only_the_article_pages_that_show_it(
+    client, site, served_from_cache
+):
+    far = article_far_in_the_section(site)
+    # Just before it in the section, with no topic: it shows the article as "Next" only.
+    before = ArticleFactory(
+        section=site["section"], published_at=site["article"].published_at - timedelta(seconds=1)
+    )
+    warm(client, [*site["urls"], far.get_absolute_url(), before.get_absolute_url()])
+    site["article"].title_en = "Pipelines, revisited"
+    site["article"].save()
+    served_from_cache(client, far.get_absolute_url())
+    for url in [*pages_listing(site), before.get_absolute_url()]:
+        assert "Pipelines, revisited" in fetch(client, url), url
+
+
+@pytest.mark.parametrize("change", ["published_at", "unpublish", "section"])
+def test_a_change_of_what_is_live_where_refreshes_every_article_page_of_the_section(
+    client, site, change
+):
+    far = article_far_in_the_section(site)
+    warm(client, [*site["urls"], far.get_absolute_url()])
+    article = site["article"]
+    if change == "published_at":
+        article.published_at -= timedelta(days=20)
+    elif change == "unpublish":
+        article.status = Article.Status.DRAFT
+    else:
+        article.section = SectionFactory()
+    article.save()
+    assert rendered_again(client, far.get_absolute_url())
