@@ -12,5 +12,5 @@ class ImagesConfig(AppConfig):
         from PIL import Image
 
         # Every Image.open in the process refuses what no upload may be: a safety net
-        # under the explicit check in images.uploads.
+        # under the explicit check in `newsroom.images.uploads`.
         Image.MAX_IMAGE_PIXELS = settings.NEWSROOM_IMAGE_MAX_PIXELS

@@ -85,7 +85,7 @@ def focus_field(verbose_name):
 
 
 def renditions_field():
-    """The manifest of an image field's renditions (see images.renditions)."""
+    """The manifest of an image field's renditions (see `newsroom.images.renditions`)."""
     return models.JSONField(default=dict, blank=True, editable=False)
 
 

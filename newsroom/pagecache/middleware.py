@@ -209,7 +209,7 @@ class PageCacheMiddleware:
 
 def current_page(key):
     """The cached page under `key` if it is still current, else None; a popular page is
-    read from this process's recent pages (pagecache.recent) instead of the cache."""
+    read from this process's recent pages (`newsroom.pagecache.recent`) instead of the cache."""
     keep_recent = recent_pages.enabled()
     if keep_recent:
         page = recent_pages.get(key)
