@@ -22,6 +22,7 @@ from newsroom.images.fields import (
     focus_field,
     renditions_field,
 )
+from newsroom.pagination import remembered_until_changed
 from newsroom.slugs import unique_slug
 
 # A common estimate for reading news prose on screen.
@@ -114,10 +115,19 @@ class Taxonomy(TranslatedSlugMixin, models.Model):
         super().save(*args, **kwargs)
 
 
+class SectionManager(models.Manager):
+    def remembered(self):
+        """Every section in navigation order, remembered across requests until one
+        changes: every page lists them."""
+        return remembered_until_changed("sections", [Section], lambda: list(self.all()))
+
+
 class Section(Taxonomy):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in the site's navigation, smallest first.")
     )
+
+    objects = SectionManager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -716,13 +726,12 @@ class Article(models.Model):
             # A draft (seen in the desk's preview) has no place in the sequence yet.
             return None, None
         code = active_language(language)
-        same_section = (
-            Article.objects.live(code)
-            .filter(section_id=self.section_id)
-            .only("pk", f"title_{code}", f"slug_{code}", "published_at")
-        )
-        older = models.Q(published_at__lt=self.published_at) | models.Q(
+        same_section = Article.objects.live(code).filter(section_id=self.section_id)
+        older = Q(published_at__lt=self.published_at) | Q(
             published_at=self.published_at, pk__lt=self.pk
+        )
+        newer = Q(published_at__gt=self.published_at) | Q(
+            published_at=self.published_at, pk__gt=self.pk
         )
         # The plain date bounds let each subquery read the index from this article on.
         previous_id = (
@@ -731,9 +740,7 @@ class Article(models.Model):
             .values("pk")[:1]
         )
         following_id = (
-            same_section.exclude(older)
-            .filter(published_at__gte=self.published_at)
-            .exclude(pk=self.pk)
+            same_section.filter(newer, published_at__gte=self.published_at)
             .order_by("published_at", "pk")
             .values("pk")[:1]
         )
