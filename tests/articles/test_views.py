@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -204,3 +206,16 @@ def test_contributors_and_author_page(client):
     assert article.title_en in html and "<strong>bio</strong>" in html
     assert "https://example.org/w" in html
     assert "private@example.org" not in html
+
+
+def test_navigation_lists_sections_remembered_until_one_changes(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    SectionFactory(name_en="Energy", position=2)
+    contributors = reverse("authors:list")
+    client.get(contributors)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Energy" in client.get(contributors).content.decode()
+    assert not [query for query in queries if '"articles_section"' in query["sql"]]
+    SectionFactory(name_en="Politics", position=1)
+    page = client.get(contributors).content.decode()
+    assert page.index("Politics") < page.index("Energy")

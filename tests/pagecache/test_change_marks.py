@@ -56,7 +56,7 @@ def test_a_mark_the_cache_lost_makes_its_pages_stale_once(
     reader = Client()
     reader.get(url)
     cache.delete(marks.KEY_PREFIX + f"articles.article:{article.pk}:page")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert "Evicted mark" in reader.get(url).content.decode()
     with django_assert_num_queries(0):
         reader.get(url)
