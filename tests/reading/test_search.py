@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from articles import services
 from articles.forms import filter_options
-from articles.models import Article, SearchDocument
+from articles.models import Article, SearchDocument, Section
 from articles.search import highlighted_excerpt, refresh_search_index
 from newsroom.notices.shown import shown_notice
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
@@ -34,8 +34,10 @@ def search(client, language, **params):
 
 
 def after_an_earlier_search():
-    """The notice and the filter options, as any earlier page view leaves them remembered."""
+    """The notice, the navigation's sections and the filter options, as any earlier page
+    view leaves them remembered."""
     shown_notice()
+    Section.objects.remembered()
     filter_options("en")
 
 
