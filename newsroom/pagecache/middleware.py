@@ -50,11 +50,10 @@ class CachedPage:
         request: the cache holds several times more pages, and a proxy in front need not
         compress what it serves. A stored page holds no secret (no cookie, no CSRF token),
         so compression reveals nothing (BREACH)."""
-        content = response.content
-        compressed = compress_string(content)
-        is_compressed = len(compressed) < len(content) and not response.has_header(
-            "Content-Encoding"
-        )
+        content = compressed = response.content
+        if not response.has_header("Content-Encoding"):
+            compressed = compress_string(content)
+        is_compressed = len(compressed) < len(content)
         if is_compressed:
             patch_vary_headers(response, ["Accept-Encoding"])
             # Two encodings of one page: a weak validator, as RFC 9110 asks.
