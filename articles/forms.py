@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Section, Topic, active_language, language_codes
 from authors.models import Author
-from newsroom.pagination import remembered_until_changed
+from newsroom.pagecache.remembered import remembered_until_changed
 
 MAX_QUERY_LENGTH = 200
 

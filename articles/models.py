@@ -22,7 +22,7 @@ from newsroom.images.fields import (
     focus_field,
     renditions_field,
 )
-from newsroom.pagination import remembered_until_changed
+from newsroom.pagecache.remembered import remembered_until_changed
 from newsroom.slugs import unique_slug
 
 # A common estimate for reading news prose on screen.

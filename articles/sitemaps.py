@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from articles.models import Article, Section, Topic, language_codes
 from authors.models import Author
 from newsroom.languages import default_language_of
-from newsroom.pagination import remembered_until_changed
+from newsroom.pagecache.remembered import remembered_until_changed
 
 NEWS_SITEMAP_AGE = timedelta(days=2)
 NEWS_SITEMAP_SIZE = 1000

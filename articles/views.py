@@ -27,9 +27,10 @@ from articles.sitemaps import SITEMAPS, news_articles
 from authors.models import Author
 from newsroom.languages import language_links
 from newsroom.notices.models import SiteNotice
+from newsroom.pagecache.remembered import remembered_until_changed
 from newsroom.pagecache.tags import tag, tag_pk
 from newsroom.pagecache.views import CachedPageMixin, cached_page
-from newsroom.pagination import DeferredRowPaginator, remembered_until_changed
+from newsroom.pagination import DeferredRowPaginator
 
 HOME_LATEST = 7
 HOME_PER_SECTION = 4
