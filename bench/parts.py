@@ -1,0 +1,127 @@
+"""Where an uncached article page spends its time, measured in-process on a seeded archive.
+
+    python -m bench.parts [--database-url postgres://...] [--redis-url redis://...]
+
+Run `bench.run` first with the same database: it seeds the archive. Each part is timed
+over many calls after a warm-up, with the page cache off, and printed in milliseconds and
+as a multiple of the constant page served through the same middleware. The last two lines
+are a floor: what any page built with a Django template and one ORM query pays.
+"""
+
+import argparse
+import io
+import os
+import time
+
+from bench.run import ROOT
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
+        help="a database seeded by bench.run (default: bench/bench.sqlite3)",
+    )
+    parser.add_argument("--redis-url", default="", help="use Redis as the cache")
+    parser.add_argument("--calls", type=int, default=500, help="calls timed per part")
+    return parser.parse_args()
+
+
+def mean_milliseconds(call, calls):
+    for _ in range(10):
+        call()
+    started = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - started) / calls * 1000
+
+
+def wsgi_get(application, path):
+    """`path` through Django's whole request handling, as gunicorn would call it."""
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8098",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT_ENCODING": "gzip",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+    }
+
+    def start_response(status, headers, exc_info=None):
+        if not status.startswith("200"):
+            raise SystemExit(f"{path} answered {status}")
+
+    return b"".join(application(environ, start_response))
+
+
+def main():
+    args = parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.template import engines
+    from django.template.loader import get_template
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from articles.models import Article
+    from articles.views import ArticleDetailView
+
+    translation.activate("en")
+    # The article bench.run measures.
+    shown = Article.objects.live().order_by("-published_at")[10:11].first()
+    if shown is None:
+        raise SystemExit("The archive is too small: seed it with `python -m bench.run` first.")
+    path = shown.get_absolute_url()
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    request.LANGUAGE_CODE = "en"
+    view = ArticleDetailView()
+    view.setup(request, slug=shown.slug)
+    article = view.get_object()
+    view.object = article
+    context = view.get_context_data(object=article)
+    article_template = get_template(view.template_name)
+    empty_page = engines["django"].from_string('{% extends "base.html" %}')
+    application = WSGIHandler()
+
+    parts = [
+        ("constant 30 KB page, whole request", lambda: wsgi_get(application, "/ceiling/")),
+        ("article page, whole request", lambda: wsgi_get(application, path)),
+        ("of which: the article, section, bylines, topics", view.get_object),
+        ("of which: previous and next in its section", article.section_neighbours),
+        ('of which: "More on this topic"', article.more_on_this_topic),
+        ("of which: the template", lambda: article_template.render(context, request)),
+        ("floor: base.html with an empty content block", lambda: empty_page.render({}, request)),
+        (
+            "floor: one live article by its address",
+            lambda: Article.objects.live().get(slug_en=shown.slug),
+        ),
+    ]
+    print(f"\n{Article.objects.count()} articles on {connection.vendor}, page {path}\n")
+    print("| part | ms | x constant page |")
+    print("| --- | ---: | ---: |")
+    constant = None
+    for label, call in parts:
+        elapsed = mean_milliseconds(call, args.calls)
+        constant = constant or elapsed
+        print(f"| {label} | {elapsed:.2f} | {elapsed / constant:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
