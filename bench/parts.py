@@ -13,7 +13,7 @@ import io
 import os
 import time
 
-from bench.run import ROOT
+from bench.run import ROOT, configure
 
 
 def parse_args():
@@ -60,17 +60,8 @@ def wsgi_get(application, path):
 
 def main():
     args = parse_args()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["DATABASE_URL"] = args.database_url
     os.environ["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
-    if args.redis_url:
-        os.environ["REDIS_URL"] = args.redis_url
-    else:
-        os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
+    configure(args)
     from django.contrib.auth.models import AnonymousUser
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
