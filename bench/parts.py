@@ -13,17 +13,12 @@ import io
 import os
 import time
 
-from bench.run import ROOT, configure
+from bench.run import add_archive_arguments, configure
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
-        help="a database seeded by bench.run (default: bench/bench.sqlite3)",
-    )
-    parser.add_argument("--redis-url", default="", help="use Redis as the cache")
+    add_archive_arguments(parser)
     parser.add_argument("--calls", type=int, default=500, help="calls timed per part")
     return parser.parse_args()
 

@@ -29,18 +29,23 @@ SHARED_LINK = "?utm_source=social&fbclid="
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000, help="archive size to seed")
-    parser.add_argument(
-        "--database-url",
-        default=f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
-        help="database to seed and serve (default: bench/bench.sqlite3)",
-    )
-    parser.add_argument("--redis-url", default="", help="use Redis as the cache")
+    add_archive_arguments(parser)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8098)
     parser.add_argument("--reseed", action="store_true", help="seed even if the size matches")
     return parser.parse_args()
+
+
+def add_archive_arguments(parser):
+    """The database and cache a run uses: what `configure()` reads."""
+    parser.add_argument(
+        "--database-url",
+        default=f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
+        help="the archive's database (default: bench/bench.sqlite3)",
+    )
+    parser.add_argument("--redis-url", default="", help="use Redis as the cache")
 
 
 def configure(args):
