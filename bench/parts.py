@@ -13,7 +13,7 @@ import io
 import os
 import time
 
-from bench.run import add_archive_arguments, configure
+from bench.run import add_archive_arguments, configure, measured_article
 
 
 def parse_args():
@@ -69,8 +69,7 @@ def main():
     from articles.views import ArticleDetailView
 
     translation.activate("en")
-    # The article bench.run measures.
-    shown = Article.objects.live().order_by("-published_at")[10:11].first()
+    shown = measured_article()
     if shown is None:
         raise SystemExit("The archive is too small: seed it with `python -m bench.run` first.")
     path = shown.get_absolute_url()
