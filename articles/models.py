@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.sanitize import clean_html
+from newsroom.characters import SafeTextModel
 from newsroom.images.fields import (
     GeneratedName,
     ResponsiveImageField,
@@ -96,7 +97,7 @@ class TranslatedSlugMixin:
         return getattr(self, f"slug_{active_language(language)}")
 
 
-class Taxonomy(TranslatedSlugMixin, models.Model):
+class Taxonomy(TranslatedSlugMixin, SafeTextModel):
     """What sections and topics share: a translated name, slug and description."""
 
     name = models.CharField(_("name"), max_length=80)
@@ -111,6 +112,7 @@ class Taxonomy(TranslatedSlugMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.remove_unsafe_characters()
         self.fill_slugs()
         super().save(*args, **kwargs)
 
@@ -409,7 +411,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(SafeTextModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
@@ -564,6 +566,8 @@ class Article(models.Model):
         change has no `translation_impact` (a typo): then the current version's text is
         corrected in place. Partial saves (`update_fields`) leave the tracking alone.
         """
+        # Before anything derived from the text (slugs, the original's version).
+        self.remove_unsafe_characters()
         self.clean_bodies()
         if self.corrected_at is None and any(
             getattr(self, f"correction_{code}") for code in language_codes()

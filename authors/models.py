@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.sanitize import clean_html
+from newsroom.characters import SafeTextModel
 from newsroom.images.fields import (
     GeneratedName,
     ResponsiveImageField,
@@ -24,7 +25,7 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(Exists(signed))
 
 
-class Author(models.Model):
+class Author(SafeTextModel):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
         _("slug"),
@@ -83,6 +84,7 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.remove_unsafe_characters()
         if not self.slug:
             self.slug = unique_slug(
                 Author.objects.exclude(pk=self.pk),

@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.characters import SafeTextModel
+
 
 class SiteNoticeQuerySet(models.QuerySet):
     def current(self):
@@ -15,7 +17,7 @@ class SiteNoticeQuerySet(models.QuerySet):
         )
 
 
-class SiteNotice(models.Model):
+class SiteNotice(SafeTextModel):
     """A short message shown at the top of every public page while it is switched on."""
 
     message = models.CharField(

@@ -38,6 +38,7 @@ from articles.models import (
 from articles.revisions import save_revision_if_changed
 from articles.services import content_changed
 from authors.models import Author
+from newsroom.characters import remove_unsafe_characters
 from newsroom.images.uploads import verified_image
 from newsroom.permalinks.models import Redirect, normalize_path
 from newsroom.transfer.models import SourceKey
@@ -132,15 +133,17 @@ def parse_time(value):
     return moment
 
 
-def holds_nul(value):
-    """Whether a NUL character hides anywhere in `value` (PostgreSQL refuses to store one)."""
+def strings_in(value):
+    """Every string in a record's data, keys included."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(holds_nul(item) for item in value)
-    return False
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings_in(key)
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
 
 
 def image_path(media_dir, relative):
@@ -212,9 +215,17 @@ class Checker:
             self.report.error(f"{location}{where}", error.message)
         if errors:
             return
-        if holds_nul(data):
+        strings = list(strings_in(data))
+        if any("\x00" in text for text in strings):
             self.report.error(location, "contains a NUL character, which no text may hold")
             return
+        unsafe = sum(len(text) - len(remove_unsafe_characters(text)) for text in strings)
+        if unsafe:
+            self.report.warn(
+                location,
+                f"{unsafe} control or bidirectional override character(s) removed: no text "
+                "may hold them",
+            )
         self.check_languages(location, data)
         getattr(self, f"check_{record.kind}")(location, data)
         for language, paths in data.get("old_urls", {}).items():

@@ -1,6 +1,7 @@
 """import_articles with Newsroom's own JSON format: checked whole, then all or nothing."""
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -343,3 +344,22 @@ def test_the_history_of_an_imported_article_starts_with_its_imported_texts(
     newer, older = revisions_of(corridor())
     assert older == imported
     assert "<ins>corridor, revised</ins>" in str(compare(older, newer))
+
+
+UNSAFE = "\x01\x0b\x1f\x7f\x9f\u202a\u202e\u2066\u2069\ufffe"
+
+
+@pytest.mark.django_db
+def test_the_json_import_removes_unsafe_characters_and_says_so(newsroom_file, tmp_path, media_dir):
+    """Control characters and bidi overrides, raw or escaped in the JSON."""
+    typed = UNSAFE
+    newsroom_file["articles"][0]["translations"]["fr"]["standfirst"] = f"Un{typed} chapeau"
+    newsroom_file["authors"][0]["name"]["en"] = f"Léa{typed} Martin"
+    path = tmp_path / "escaped.json"
+    path.write_text(json.dumps(newsroom_file), "ascii")
+    _out, err = run_import(path, "--media-dir", media_dir)
+    assert f"articles[0]: {len(typed)} control or bidirectional override" in err
+    assert f"authors[0]: {len(typed)} control" in err
+    article = Article.objects.get(slug_en="corridor-through-the-caucasus")
+    assert article.standfirst_fr == "Un chapeau"
+    assert Author.objects.get(slug="lea-martin").name_en == "Léa Martin"
