@@ -2,6 +2,10 @@
 
 Each item carries the standfirst as its summary and the full body as its content, so a feed
 reader can show either. Every feed starts from `Article.objects.live(language)`.
+
+What a reader's feed reader takes for HTML is only the body, cleaned by the body sanitizer
+on the way out; titles, standfirsts, names, bios and descriptions are plain text and reach
+the reader as text whatever characters they hold.
 """
 
 import mimetypes
@@ -13,17 +17,61 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleAuthor, Section, Topic, active_language, language_codes
+from articles.sanitize import clean_html
 from articles.views import site_wide_page
 from authors.models import Author
+from newsroom.characters import remove_unsafe_characters
 
 FEED_SIZE = 20
 
 
-class FullTextRssFeed(Rss201rev2Feed):
+def writable(value):
+    """`value` with the characters XML cannot carry removed from every string in it.
+
+    Text is cleaned where it enters, but rows written before that, or by
+    `QuerySet.update()` or SQL, may still hold them: the feed must not fail on them.
+    """
+    if isinstance(value, str):
+        return remove_unsafe_characters(value)
+    if isinstance(value, dict):
+        return {key: writable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [writable(item) for item in value]
+    return value
+
+
+class WritableFeedMixin:
+    """Cleans every value given to the feed generator, then lets `plain_text()` encode the
+    plain-text ones as the format needs."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**self.plain_text(writable(kwargs)))
+
+    def add_item(self, **kwargs):
+        super().add_item(**self.plain_text(writable(kwargs)))
+
+    def plain_text(self, values):
+        return values
+
+
+class FullTextRssFeed(WritableFeedMixin, Rss201rev2Feed):
     """RSS 2.0 with the full text in `<content:encoded>` beside the summary."""
+
+    def plain_text(self, values):
+        # RSS never says whether an element holds text or HTML. Readers take <description>
+        # for HTML, so the plain text goes there HTML-escaped and reads as typed. Some
+        # guess for <title> from what it looks like: with its "<" escaped no guess can
+        # find a tag in it, and a title without "<" (nearly all) reads the same either way.
+        values = dict(values)
+        if values.get("description") is not None:
+            values["description"] = escape(values["description"])
+        if values.get("title") is not None:
+            values["title"] = values["title"].replace("<", "&lt;")
+        return values
 
     def rss_attributes(self):
         return {
@@ -36,11 +84,13 @@ class FullTextRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class FullTextAtomFeed(Atom1Feed):
-    """Atom with the full text in `<content type="html">` beside the summary."""
+class FullTextAtomFeed(WritableFeedMixin, Atom1Feed):
+    """Atom with the summary as text and the full text in `<content type="html">`."""
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
         handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
@@ -61,6 +111,10 @@ class LatestArticlesFeed(Feed):
 
     def description(self, obj):
         return _("Independent analysis in English, French and Russian.")
+
+    def subtitle(self, obj):
+        """Atom's name for the description (RSS ignores it)."""
+        return self.description(obj)
 
     def selected(self, obj, articles):
         return articles
@@ -87,7 +141,9 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         base_url = self.request.build_absolute_uri("/").rstrip("/")
-        return {"content": article.body_for_reader(base_url=base_url)}
+        # Sanitized again on the way out: a row written around the model (an old one, or
+        # one changed by `QuerySet.update()`) never reaches a reader unsanitized.
+        return {"content": clean_html(article.body_for_reader(base_url=base_url))}
 
     def item_pubdate(self, article):
         return article.public_since(translation.get_language())
