@@ -213,7 +213,7 @@ class TopicFeed(ScopedFeed):
 
 class AuthorFeed(ScopedFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.with_live_articles(), slug=slug)
 
     def description(self, author):
         return author.short_bio or author.name

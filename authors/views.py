@@ -1,5 +1,4 @@
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,7 +37,9 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
     template_name = "authors/author_detail.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = get_object_or_404(
+            Author.objects.with_live_articles(), slug=self.kwargs["slug"]
+        )
         return self.live_articles().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
@@ -51,8 +52,6 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
             ),
             **kwargs,
         )
-        if not context["paginator"].count:
-            raise Http404("This author has no article in this language.")
         live_counts = self.remembered("author-languages", self.live_counts_per_language)
         context["language_links"] = language_links(
             lambda code: self.author.get_absolute_url() if live_counts[code] else None

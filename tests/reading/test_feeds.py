@@ -137,3 +137,24 @@ def test_feed_query_count_is_constant(client, django_assert_max_num_queries, siz
         ArticleFactory(section=section, topics=topics, authors=AuthorFactory.create_batch(size))
     with django_assert_max_num_queries(5):
         client.get(url_in("articles:section-rss", "en", slug=section.slug_en))
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ru"])
+def test_an_authors_feeds_exist_exactly_where_the_author_page_does(client, archive, language):
+    """An author who signs nothing live in a language has no page and no feeds there."""
+    unpublished = AuthorFactory(short_bio_en="Joins next month.")
+    ArticleFactory(translated=True, status=Article.Status.DRAFT, authors=[unpublished])
+    ArticleFactory(
+        translated=True, published_at=timezone.now() + timedelta(days=1), authors=[unpublished]
+    )
+    english_only = AuthorFactory()
+    ArticleFactory(authors=[english_only])
+    expected = {
+        archive["writer"]: 200,
+        unpublished: 404,
+        english_only: 200 if language == "en" else 404,
+    }
+    for author, status in expected.items():
+        for name in ["authors:detail", "authors:rss", "authors:atom"]:
+            url = url_in(name, language, slug=author.slug)
+            assert client.get(url).status_code == status, url
