@@ -239,3 +239,46 @@ def test_feeds_never_fail_on_rows_that_still_hold_them(client):
             assert entry.summary == f"standfirst {code}.", url
             texts = [feed.feed.title, feed.feed.subtitle, entry.author, entry.content[0].value]
             assert not [c for text in texts for c in text if is_unsafe(c)], url
+
+
+BIDI_CONTROLS = UNSAFE["bidi embeddings and overrides"] + UNSAFE["bidi isolates"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_title_or_name_can_reverse_the_text_around_it_on_any_page(client, language):
+    """U+202E in a title would show the byline after it backwards; right-to-left text and
+    the marks that cannot reorder their neighbours still read as typed."""
+    rtl = "שלום \u200fسلام\u200f"
+    section = SectionFactory(**{f"name_{code}": f"S\u202e{rtl}" for code in LANGUAGES})
+    topic = TopicFactory(**{f"name_{code}": f"T\u2067{rtl}\u2069" for code in LANGUAGES})
+    author = AuthorFactory(
+        **{f"name_{code}": f"Writer\u202d {rtl}" for code in LANGUAGES},
+        **{f"role_{code}": f"Role\u202b {rtl}" for code in LANGUAGES},
+    )
+    article = ArticleFactory(
+        translated=True,
+        section=section,
+        topics=[topic],
+        authors=[author],
+        **{f"title_{code}": f"Title {code} \u202e{rtl}" for code in LANGUAGES},
+        **{f"standfirst_{code}": f"\u202aStandfirst {rtl}\u202c" for code in LANGUAGES},
+    )
+    with translation.override(language):
+        urls = [
+            reverse("articles:home"),
+            article.get_absolute_url(),
+            section.get_absolute_url(),
+            topic.get_absolute_url(),
+            author.get_absolute_url(),
+            reverse("authors:list"),
+            reverse("articles:archive-year", args=[article.published_at.year]),
+            reverse("articles:search") + f"?q={article.title_in(language)[:5]}",
+        ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not set(html) & set(BIDI_CONTROLS), url
+        assert rtl in html, url
+    assert article.title_in(language) == f"Title {language} {rtl}"
