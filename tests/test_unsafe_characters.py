@@ -9,7 +9,8 @@ from io import StringIO
 import feedparser
 import pytest
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import translation
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -282,3 +283,30 @@ def test_no_title_or_name_can_reverse_the_text_around_it_on_any_page(client, lan
         assert not set(html) & set(BIDI_CONTROLS), url
         assert rtl in html, url
     assert article.title_in(language) == f"Title {language} {rtl}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_cleans_the_rows_saved_before():
+    before = [
+        ("articles", "0011_release_time_indexes"),
+        ("authors", "0002_photo_renditions"),
+        ("notices", "0001_initial"),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    typed = "".join(TYPED_CLASSES.values()).replace("\x00", "")
+    section = old.get_model("articles", "Section").objects.create(
+        name=f"S{typed}", name_en=f"S{typed}", description_fr=f"D{typed}"
+    )
+    old.get_model("articles", "Article").objects.create(
+        section=section, title_en=f"T{typed}", body_ru=f"<p>B{typed}</p>"
+    )
+    old.get_model("authors", "Author").objects.create(slug="a", name_en=f"A{typed}")
+    old.get_model("notices", "SiteNotice").objects.create(message_en=f"N{typed}")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Section.objects.values_list("name_en", "description_fr").get() == ("S", "D")
+    assert Article.objects.values_list("title_en", "body_ru").get() == ("T", "<p>B</p>")
+    assert Author.objects.get().name_en == "A"
+    assert SiteNotice.objects.get().message_en == "N"
