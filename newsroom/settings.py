@@ -14,6 +14,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.pagecache.redis import CONNECTION_CLASSES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -115,6 +117,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+# A Redis call that takes longer fails; Redis is then left alone for NEWSROOM_REDIS_RETRY_SECONDS
+# by the process that saw it fail (newsroom/pagecache/redis.py).
+NEWSROOM_REDIS_TIMEOUT_SECONDS = float(os.environ.get("NEWSROOM_REDIS_TIMEOUT_SECONDS", "0.25"))
+NEWSROOM_REDIS_RETRY_SECONDS = float(os.environ.get("NEWSROOM_REDIS_RETRY_SECONDS", "5"))
+
+
 def redis_cache(url):
     return {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -123,8 +131,11 @@ def redis_cache(url):
         # A Redis outage degrades to cache misses instead of errors for readers.
         "OPTIONS": {
             "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
+            "SOCKET_CONNECT_TIMEOUT": NEWSROOM_REDIS_TIMEOUT_SECONDS,
+            "SOCKET_TIMEOUT": NEWSROOM_REDIS_TIMEOUT_SECONDS,
+            "CONNECTION_POOL_KWARGS": {
+                "connection_class": CONNECTION_CLASSES[urlsplit(url).scheme],
+            },
         },
     }
 

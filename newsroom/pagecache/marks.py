@@ -4,17 +4,30 @@ Every process must see a mark at once. With a shared cache (Redis, `REDIS_URL`) 
 live in it beside the pages, so a cached page is checked with one more cache read and
 without the database, which may then even be down. With a cache local to each process the
 marks live in the database (`CacheTag`), read with one small indexed query.
+
+With Redis, the database stays the source of truth. A mark that cannot be written to Redis
+(unreachable, hung) is kept in the database as an `UnsentMark`, in the transaction of the
+change when there is one; and Redis is trusted only once checked (`trusted()`): a restarted
+Redis is emptied, since it may have reloaded an old dump, and the unsent marks are written to
+it first. Until then every page is a miss.
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
-from newsroom.pagecache.models import CacheTag
+from newsroom.pagecache.models import CacheTag, RedisContents, UnsentMark
+from newsroom.pagecache.redis import guard_for
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "mark:"
+UNSENT_BATCH = 1000
 
 
 def in_cache():
@@ -25,11 +38,23 @@ def touch(names):
     """Record that what `names` stand for changed now: pages showing it go stale."""
     now = time.time_ns()
     names = set(names)
-    if in_cache():
-        # No expiry: a mark must outlive every page that names it.
-        cache.set_many({KEY_PREFIX + name: now for name in names}, timeout=None)
-    else:
+    if not in_cache():
         CacheTag.objects.touch(names, now)
+        return
+    try:
+        # No expiry: a mark must outlive every page that names it.
+        cache.client.set_many({KEY_PREFIX + name: now for name in names}, timeout=None)
+    except ConnectionInterrupted:
+        keep_unsent(names)
+
+
+def keep_unsent(names):
+    try:
+        UnsentMark.objects.bulk_create([UnsentMark(name=name) for name in names])
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise  # the change is rolled back with it
+        logger.exception("A committed change could not be marked, in Redis nor the database")
 
 
 def unchanged_since(moment, names):
@@ -41,24 +66,86 @@ def unchanged_since(moment, names):
     return _unchanged_in_database(moment, names)
 
 
-def keep(names):
-    """Give each of `names` a mark, "no change known", where it has none: called when a
-    page is stored, so that a mark missing later means the cache lost it."""
+def keep(names, moment):
+    """Give each of `names` a mark where it has none, as if changed just before `moment`
+    (when the page or value being stored was read): called when one is stored, so that a
+    mark missing later means the cache lost it, and what was stored before it was lost
+    (by any process) is stale."""
     if not in_cache():
         return
     keys = [KEY_PREFIX + name for name in names]
-    present = cache.get_many(keys)
+    present = trusted_marks(keys)
+    if present is None:
+        return
     for key in keys:
         if key not in present:
             # Only where still missing: a change may have been marked meanwhile.
-            cache.add(key, 0, timeout=None)
+            cache.add(key, moment - 1, timeout=None)
 
 
 def _unchanged_in_cache(moment, names):
     keys = [KEY_PREFIX + name for name in names]
-    marks = cache.get_many(keys)
+    marks = trusted_marks(keys)
     # A mark the cache lost (evicted, or the cache restarted) may hide a change.
-    return len(marks) == len(keys) and max(marks.values()) < moment
+    return marks is not None and len(marks) == len(keys) and max(marks.values()) < moment
+
+
+def trusted_marks(keys):
+    """{key: mark} of the marks Redis holds, or None when Redis cannot be trusted now."""
+    marks = cache.get_many(keys)
+    if redis_guard().needs_check():
+        if not check_redis():
+            return None
+        marks = cache.get_many(keys)
+    return marks
+
+
+def redis_guard():
+    kwargs = cache.client.get_client(write=True).connection_pool.connection_kwargs
+    server = kwargs.get("path") or f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}"
+    return guard_for(f"{server}/{kwargs.get('db', 0)}")
+
+
+def check_redis():
+    """Make Redis as trustworthy as the database: empty it if it is a new run of the
+    server, then write the marks that could not be sent to it. False if that cannot be
+    done now (Redis or the database unreachable)."""
+    guard = redis_guard()
+    run_id = guard.run_id
+    if guard.unreachable_since is not None or run_id is None:
+        return False
+    try:
+        with transaction.atomic():
+            contents, created = RedisContents.objects.select_for_update().get_or_create(
+                address=guard.address, defaults={"run_id": run_id}
+            )
+            if created or contents.run_id != run_id:
+                cache.client.get_client(write=True).flushdb(asynchronous=True)
+                contents.run_id = run_id
+                contents.save()
+                logger.warning("Redis at %s is a new run of the server: emptied", guard.address)
+            sent = send_unsent_marks()
+            if sent:
+                logger.warning(
+                    "Redis at %s now holds the %s change marks it missed", guard.address, sent
+                )
+    except (DatabaseError, ConnectionInterrupted, RedisError) as error:
+        guard.check_failed(error)
+        return False
+    guard.checked(run_id)
+    return True
+
+
+def send_unsent_marks():
+    sent = 0
+    unsent = UnsentMark.objects.order_by("pk").values_list("pk", "name")
+    while batch := list(unsent[:UNSENT_BATCH]):
+        # Marked now, after the changes committed: pages rendered before any of them are stale.
+        now = time.time_ns()
+        cache.client.set_many({KEY_PREFIX + name: now for _, name in batch}, timeout=None)
+        UnsentMark.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
+        sent += len(batch)
+    return sent
 
 
 def _unchanged_in_database(moment, names):

@@ -197,7 +197,7 @@ class PageCacheMiddleware:
                     min(rendered_at, getattr(request, "page_data_read_at", rendered_at)),
                     time.time() + seconds,
                 )
-                marks.keep(page.tags)
+                marks.keep(page.tags, page.rendered_at)
                 cache.set(key, page, seconds)
                 if recent_pages.enabled():
                     recent_pages.put(key, page)

@@ -34,6 +34,6 @@ def remembered_until_changed(key, models, compute, expires_at=None):
     if moment is not None:
         seconds = min(seconds, math.floor((moment - timezone.now()).total_seconds()))
     if seconds > 0:
-        marks.keep(tags)
+        marks.keep(tags, computed_at)
         cache.set(key, (value, computed_at, time.time() + seconds), seconds)
     return value

@@ -21,7 +21,7 @@ def marks_kept_in(request):
 
 def test_a_mark_is_seen_at_once(marks_kept_in):
     before = time.time_ns()
-    marks.keep(["articles.article:1"])
+    marks.keep(["articles.article:1"], before)
     assert marks.unchanged_since(before, ["articles.article:1"])
     mark_changed("articles.article:1")
     assert not marks.unchanged_since(before, ["articles.article:1", "authors.author:2"])

@@ -1,22 +1,29 @@
 """With Redis, each worker keeps the pages it served last: a popular page is then served
 without reading it from Redis again, and never once it is stale."""
 
+import time
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.pagecache.middleware import CachedPage
+from newsroom.pagecache import marks
+from newsroom.pagecache.middleware import CachedPage, page_key
 from newsroom.pagecache.recent import RecentPages
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def page_key_of(url):
+    request = RequestFactory().get(url)
+    return page_key(request)
 
 
 def forget_pages_in_redis():
@@ -43,6 +50,23 @@ def test_a_change_reaches_a_page_this_process_kept(marks_in_redis):
     reader.get(url)
     article.title_en = "After"
     article.save()
+    assert "After" in reader.get(url).content.decode()
+
+
+def test_a_kept_page_is_stale_once_redis_lost_a_mark_another_worker_gave_again(marks_in_redis):
+    """Redis lost the mark of a change (evicted, or a restart lost it); another worker then
+    rendered the page afresh and stored it, giving the mark again: the copy this process
+    kept from before the change is stale all the same."""
+    article = ArticleFactory(title_en="Before")
+    url = article.get_absolute_url()
+    reader = Client()
+    reader.get(url)
+    reader.get(url)
+    article.title_en = "After"
+    article.save()
+    page_tags = cache.get(page_key_of(url)).tags
+    cache.delete_many([marks.KEY_PREFIX + name for name in page_tags])
+    marks.keep(page_tags, time.time_ns())  # as another worker storing its fresh copy does
     assert "After" in reader.get(url).content.decode()
 
 
