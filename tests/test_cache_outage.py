@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from newsroom.notices.models import SiteNotice
 from newsroom.pagecache.models import UnsentMark
 from newsroom.pagecache.redis import forget_guard
 from newsroom.settings import redis_cache
@@ -207,3 +208,19 @@ def test_a_change_redis_missed_is_kept_with_the_change_or_not_at_all(own_redis):
     assert not UnsentMark.objects.exists()
     edit_title(article, "After the outage")
     assert UnsentMark.objects.exists()
+
+
+def test_a_notice_changed_while_redis_hung_shows_once_it_answers_again(own_redis):
+    notice = SiteNotice.objects.create(message_en="Polls open at eight", is_active=True)
+    for _read in range(2):
+        assert "Polls open at eight" in read(reverse("articles:home"))
+    own_redis.freeze()
+    notice.message_en = "Polls delayed until nine"
+    notice.save()
+    assert "Polls delayed until nine" in read(reverse("articles:home"))
+    own_redis.thaw()
+    for _round in range(3):
+        home = read(reverse("articles:home"))
+        assert "Polls delayed until nine" in home
+        assert "Polls open at eight" not in home
+        wait_for_retry()

@@ -1,7 +1,8 @@
 """The notice readers see now, kept in the cache so that a page view costs no query for it.
 
 Saving or deleting a notice forgets the kept one (notices.invalidation). With a shared cache
-(Redis) every process sees the change at once; with per-process local-memory caches another
+(Redis) every process sees the change at once, and the kept notice is also checked against
+the notices' change mark; with per-process local-memory caches another
 process may show the previous notice on freshly rendered pages for at most
 `NOTICE_CACHE_SECONDS`, and never keeps such a page in the page cache (see
 `newsroom.pagecache.middleware`: a page is as old as the notice it shows).
@@ -14,6 +15,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from newsroom.notices.models import SiteNotice
+from newsroom.pagecache import marks
+from newsroom.pagecache.tags import tag
 
 CACHE_KEY = "notices:shown"
 NOTICE_CACHE_SECONDS = 60
@@ -24,7 +27,7 @@ def shown_notice():
     kept = cache.get(CACHE_KEY)
     if kept is not None:
         notice, read_at = kept
-        if notice is None or notice.is_shown():
+        if (notice is None or notice.is_shown()) and not changed_since(read_at):
             return notice, read_at
     read_at = time.time_ns()
     notice = SiteNotice.objects.current().first()
@@ -34,6 +37,13 @@ def shown_notice():
     if seconds > 0:
         cache.set(CACHE_KEY, (notice, read_at), seconds)
     return notice, read_at
+
+
+def changed_since(read_at):
+    """With Redis, whether a notice changed since `read_at`: a change saved while Redis
+    was out of reach could not forget the kept notice, but its mark reaches Redis before
+    Redis is trusted again (`newsroom.pagecache.marks`)."""
+    return marks.in_cache() and not marks.unchanged_since(read_at, [tag(SiteNotice)])
 
 
 def forget_shown_notice():

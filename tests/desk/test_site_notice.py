@@ -78,7 +78,9 @@ def test_a_kept_notice_disappears_at_its_end_time(client):
         assert "Until the polls close" not in page(client, reverse("authors:list"))
 
 
-def test_a_page_showing_another_processs_old_notice_is_not_kept_as_current(client):
+def test_a_page_showing_another_processs_old_notice_is_not_kept_as_current(
+    client, marks_in_database
+):
     """With per-process caches another process may still hold the notice as it was before
     a change: its page may show that for a short while, but is never cached as current."""
     _none, read_before_the_change = shown_notice()
