@@ -272,11 +272,9 @@ NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "12"))
 # How long readers' pages stay in the cache at most; 0 turns the page cache off. Changes
 # and scheduled publications refresh pages sooner (newsroom/pagecache/middleware.py).
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "3600"))
-# With Redis, each worker process also keeps the pages it served last, up to this many bytes,
-# trusting each for at most NEWSROOM_RECENT_PAGES_SECONDS before reading it from Redis again
+# With Redis, each worker process also keeps the pages it served last, up to this many bytes
 # (newsroom/pagecache/recent.py); 0 turns this off.
 NEWSROOM_RECENT_PAGES_BYTES = int(os.environ.get("NEWSROOM_RECENT_PAGES_BYTES", str(32 << 20)))
-NEWSROOM_RECENT_PAGES_SECONDS = int(os.environ.get("NEWSROOM_RECENT_PAGES_SECONDS", "60"))
 
 # Security. Production defaults are strict (see README, "HTTPS and security"); development
 # with DJANGO_DEBUG=1 runs on plain HTTP.

@@ -3,14 +3,13 @@
 With Redis, reading a cached page costs a round trip and the transfer of the whole page,
 for every reader. A popular page is kept here too, so that serving it again reads only its
 change marks: it is checked exactly as a page from Redis is (`CachedPage.is_current()`),
-and served only while current. A page is trusted here for at most
-`NEWSROOM_RECENT_PAGES_SECONDS`: marks Redis lost and gave again ("no change known") after a
-change saved while Redis was unreachable cannot keep an old copy alive longer than that.
-Without Redis the cache is already in this process, and this is off.
+and served only while current. That check holds after any Redis outage: a mark Redis lost
+is given again as newer than every copy kept before, and Redis is trusted again only once
+it holds the marks it missed (`newsroom.pagecache.marks`). Without Redis the cache is
+already in this process, and this is off.
 """
 
 import threading
-import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -20,7 +19,7 @@ class RecentPages:
     """Least recently served pages are dropped first, to stay within a size in bytes."""
 
     def __init__(self):
-        self._pages = OrderedDict()  # key -> (page, trusted until)
+        self._pages = OrderedDict()  # key -> page
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -30,14 +29,9 @@ class RecentPages:
 
     def get(self, key):
         with self._lock:
-            entry = self._pages.get(key)
-            if entry is None:
-                return None
-            page, trusted_until = entry
-            if time.monotonic() >= trusted_until:
-                self._drop(key)
-                return None
-            self._pages.move_to_end(key)
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
             return page
 
     def put(self, key, page):
@@ -46,8 +40,7 @@ class RecentPages:
             self._drop(key)
             if len(page.content) > limit:
                 return
-            trusted_until = time.monotonic() + settings.NEWSROOM_RECENT_PAGES_SECONDS
-            self._pages[key] = (page, trusted_until)
+            self._pages[key] = page
             self._bytes += len(page.content)
             while self._bytes > limit:
                 self._drop(next(iter(self._pages)))
@@ -62,9 +55,9 @@ class RecentPages:
             self._bytes = 0
 
     def _drop(self, key):
-        entry = self._pages.pop(key, None)
-        if entry is not None:
-            self._bytes -= len(entry[0].content)
+        page = self._pages.pop(key, None)
+        if page is not None:
+            self._bytes -= len(page.content)
 
 
 recent_pages = RecentPages()

@@ -7,9 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,17 +76,6 @@ def test_the_next_scheduled_publication_reaches_a_page_this_process_kept(marks_i
     assert "Scheduled story" not in reader.get(home).content.decode()
     with time_machine.travel(later + timedelta(minutes=1)):
         assert "Scheduled story" in reader.get(home).content.decode()
-
-
-def test_a_kept_page_is_trusted_only_for_a_while(marks_in_redis, settings):
-    settings.NEWSROOM_RECENT_PAGES_SECONDS = 0
-    url = ArticleFactory(title_en="Short-lived").get_absolute_url()
-    reader = Client()
-    reader.get(url)
-    forget_pages_in_redis()
-    with CaptureQueriesContext(connection) as queries:
-        assert "Short-lived" in reader.get(url).content.decode()
-    assert queries, "served from this process although no longer trusted"
 
 
 def test_without_redis_pages_are_not_kept_twice(marks_in_database):
