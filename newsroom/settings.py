@@ -124,6 +124,11 @@ NEWSROOM_REDIS_RETRY_SECONDS = float(os.environ.get("NEWSROOM_REDIS_RETRY_SECOND
 
 
 def redis_cache(url):
+    scheme = urlsplit(url).scheme
+    if scheme not in CONNECTION_CLASSES:
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with {', '.join(f'{name}://' for name in CONNECTION_CLASSES)}"
+        )
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
@@ -134,7 +139,7 @@ def redis_cache(url):
             "SOCKET_CONNECT_TIMEOUT": NEWSROOM_REDIS_TIMEOUT_SECONDS,
             "SOCKET_TIMEOUT": NEWSROOM_REDIS_TIMEOUT_SECONDS,
             "CONNECTION_POOL_KWARGS": {
-                "connection_class": CONNECTION_CLASSES[urlsplit(url).scheme],
+                "connection_class": CONNECTION_CLASSES[scheme],
             },
         },
     }

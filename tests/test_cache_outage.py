@@ -3,12 +3,15 @@ restarted empty or from an old dump), and once it is back no reader gets a page 
 a change the database committed meanwhile."""
 
 import logging
+import os
+import subprocess
+import sys
 import time
 from email.utils import parsedate_to_datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -224,3 +227,71 @@ def test_a_notice_changed_while_redis_hung_shows_once_it_answers_again(own_redis
         assert "Polls delayed until nine" in home
         assert "Polls open at eight" not in home
         wait_for_retry()
+
+
+WORKER = """
+import re, sys, django
+django.setup()
+from django.test import Client
+reader = Client()
+for url in sys.stdin:
+    page = reader.get(url.strip()).content.decode()
+    print("TITLE:", re.search("<title>([^<]*)", page).group(1), flush=True)
+"""
+
+
+class Worker:
+    """Another process serving pages from the same database and Redis, as a second
+    gunicorn worker does: what it served, it keeps in Redis and in its recent pages."""
+
+    def __init__(self, redis_url):
+        database = connection.settings_dict
+        environ = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="newsroom.settings",
+            DJANGO_SECRET_KEY="test",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_ALLOWED_HOSTS="testserver",
+            DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:"
+            f"{database['PORT']}/{database['NAME']}",
+            REDIS_URL=redis_url,
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=environ,
+        )
+
+    def title(self, url):
+        self.process.stdin.write(url + "\n")
+        self.process.stdin.flush()
+        while not (line := self.process.stdout.readline()).startswith("TITLE:"):
+            assert line, "the worker stopped"
+        return line
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(10)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_another_worker_that_missed_the_outage_serves_no_page_older_than_an_edit(own_redis):
+    """It made no call while Redis was down, but sees that Redis restarted, and checks
+    Redis against the database before trusting it: the edit this process could not mark
+    reaches its pages too."""
+    article = ArticleFactory(title_en="Before the outage")
+    url = article.get_absolute_url()
+    other = Worker(own_redis.url)
+    try:
+        for _read in range(3):
+            assert "Before the outage" in other.title(url)
+        own_redis.stop()
+        edit_title(article, "After the outage")
+        own_redis.start()
+        assert "After the outage" in other.title(url)
+        assert "After the outage" in other.title(url)
+    finally:
+        other.close()

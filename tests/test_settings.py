@@ -73,6 +73,12 @@ def test_database_and_redis_urls_select_postgresql_and_redis():
     ]
 
 
+def test_a_cache_url_redis_cannot_serve_is_refused():
+    result = load_settings(DJANGO_SECRET_KEY="x" * 50, REDIS_URL="memcached://cache:11211")
+    assert result.returncode != 0
+    assert "REDIS_URL must start with redis://" in result.stderr
+
+
 def test_malformed_social_links_are_refused():
     result = load_settings(DJANGO_DEBUG="1", NEWSROOM_SOCIAL_LINKS="Mastodon:nowhere")
     assert result.returncode != 0

@@ -9,8 +9,8 @@ when Redis answers again, not on every call.
 
 Every connection reads the server's `run_id`, which changes when Redis restarts. A process
 trusts what Redis holds (pages, remembered values, change marks) only after checking it
-against the database (`newsroom.pagecache.marks.trusted()`): when it first reaches a Redis,
-when that Redis restarted, and when the process could not reach it for a while.
+against the database (`newsroom.pagecache.marks.check_redis()`): when it first reaches a
+Redis, when that Redis restarted, and after it found it unreachable.
 """
 
 import logging
@@ -19,7 +19,7 @@ import time
 
 from django.conf import settings
 from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, ResponseError, TimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -120,26 +120,35 @@ def forget_guard(address):
 class GuardedConnectionMixin:
     """A redis-py connection that obeys its Redis's breaker and trips it on failure."""
 
-    @property
-    def guard(self):
-        return guard_for(f"{self._host_error()}/{self.db}")
-
     def connect_check_health(self, *args, **kwargs):
         if self._sock:
             return
-        guard = self.guard
+        self.guard = guard = guard_for(f"{self._host_error()}/{self.db}")
         if not guard.allows_call():
             raise RedisSkipped(f"Redis at {guard.address} was unreachable a moment ago")
         self.failures_seen = guard.failures
         try:
             super().connect_check_health(*args, **kwargs)
-            self.send_command("INFO", "server", check_health=False)
-            run_id = server_run_id(self.read_response())
+            run_id = self.server_run_id()
         except (ConnectionError, TimeoutError) as error:
             self.disconnect()
             guard.failed(error)
             raise
         guard.connected(run_id)
+
+    def server_run_id(self):
+        """The id of this run of the server: a new one after every restart."""
+        self.send_command("INFO", "server", check_health=False)
+        try:
+            info = self.read_response()
+        except ResponseError:
+            return ""  # INFO renamed away: a restart goes unseen
+        if isinstance(info, bytes):
+            info = info.decode()
+        for line in info.splitlines():
+            if line.startswith("run_id:"):
+                return line.partition(":")[2].strip()
+        return ""
 
     def send_packed_command(self, command, check_health=True):
         if self._sock and self.guard.failures != self.failures_seen:
@@ -159,13 +168,6 @@ class GuardedConnectionMixin:
             if not isinstance(error, RedisSkipped):
                 self.guard.failed(error)
             raise
-
-
-def server_run_id(info):
-    for line in info.decode().splitlines():
-        if line.startswith("run_id:"):
-            return line.partition(":")[2].strip()
-    return ""
 
 
 class GuardedConnection(GuardedConnectionMixin, Connection):
