@@ -10,6 +10,7 @@ import time
 from email.utils import parsedate_to_datetime
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
@@ -295,3 +296,22 @@ def test_another_worker_that_missed_the_outage_serves_no_page_older_than_an_edit
         assert "After the outage" in other.title(url)
     finally:
         other.close()
+
+
+def test_a_full_redis_that_refuses_writes_serves_no_page_older_than_an_edit(own_redis):
+    """Redis out of memory with `maxmemory-policy noeviction` answers, but refuses the
+    edit's marks: its pages are not trusted until it takes them."""
+    article = ArticleFactory(title_en="Before the outage")
+    for _read in range(2):
+        assert "Before the outage" in read(article.get_absolute_url())
+    raw = redis.Redis(port=own_redis.port)
+    raw.set("ballast", b"x" * 1_000_000)
+    raw.config_set("maxmemory-policy", "noeviction")
+    raw.config_set("maxmemory", raw.info("memory")["used_memory"] - 500_000)
+
+    edit_title(article, "After the outage")
+    assert UnsentMark.objects.exists()
+    assert "After the outage" in read(article.get_absolute_url())
+    raw.delete("ballast")
+    assert "After the outage" in read(article.get_absolute_url())
+    assert not UnsentMark.objects.exists()

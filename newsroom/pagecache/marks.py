@@ -45,6 +45,8 @@ def touch(names):
         # No expiry: a mark must outlive every page that names it.
         cache.client.set_many({KEY_PREFIX + name: now for name in names}, timeout=None)
     except ConnectionInterrupted:
+        # Unreachable, or refusing writes (out of memory): not trusted until checked.
+        redis_guard().missed_a_write()
         keep_unsent(names)
 
 

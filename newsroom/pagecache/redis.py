@@ -74,6 +74,10 @@ class RedisGuard:
             self.unreachable_since = None
         logger.warning("Redis at %s answers again after %.1f s", self.address, seconds)
 
+    def missed_a_write(self):
+        with self._lock:
+            self.missed = True
+
     def needs_check(self):
         return self.missed or self.run_id is None or self.run_id != self.checked_run_id
 
