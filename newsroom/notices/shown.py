@@ -35,6 +35,7 @@ def shown_notice():
     if notice is not None and notice.ends_at is not None:
         seconds = min(seconds, math.floor((notice.ends_at - timezone.now()).total_seconds()))
     if seconds > 0:
+        marks.keep([tag(SiteNotice)], read_at)
         cache.set(CACHE_KEY, (notice, read_at), seconds)
     return notice, read_at
 

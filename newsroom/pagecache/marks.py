@@ -14,6 +14,8 @@ it first. Until then every page is a miss.
 
 import logging
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,6 +70,20 @@ def unchanged_since(moment, names):
     return _unchanged_in_database(moment, names)
 
 
+@contextmanager
+def rendering(moment):
+    """While a page read at `moment` renders: the values it stores meanwhile (remembered
+    counts, the notice) give their marks again no later than the page's own."""
+    token = _rendering_since.set(moment)
+    try:
+        yield
+    finally:
+        _rendering_since.reset(token)
+
+
+_rendering_since = ContextVar("rendering_since", default=None)
+
+
 def keep(names, moment):
     """Give each of `names` a mark where it has none, as if changed just before `moment`
     (when the page or value being stored was read): called when one is stored, so that a
@@ -75,6 +91,9 @@ def keep(names, moment):
     (by any process) is stale."""
     if not in_cache():
         return
+    page_read_at = _rendering_since.get()
+    if page_read_at is not None:
+        moment = min(moment, page_read_at)
     keys = [KEY_PREFIX + name for name in names]
     present = trusted_marks(keys)
     if present is None:

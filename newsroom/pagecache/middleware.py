@@ -178,7 +178,8 @@ class PageCacheMiddleware:
                 return conditional_response(request, page.response(request))
 
         rendered_at = time.time_ns()
-        response = self.get_response(request)
+        with marks.rendering(rendered_at):
+            response = self.get_response(request)
         if not hasattr(request, "page_cache_tags"):
             return response
         if not is_reader_request(request):
