@@ -6,10 +6,10 @@ without the database, which may then even be down. With a cache local to each pr
 marks live in the database (`CacheTag`), read with one small indexed query.
 
 With Redis, the database stays the source of truth. A mark that cannot be written to Redis
-(unreachable, hung) is kept in the database as an `UnsentMark`, in the transaction of the
-change when there is one; and Redis is trusted only once checked (`trusted()`): a restarted
-Redis is emptied, since it may have reloaded an old dump, and the unsent marks are written to
-it first. Until then every page is a miss.
+(unreachable, hung, out of memory) is kept in the database as an `UnsentMark`, in the
+transaction of the change when there is one; and Redis is trusted only once checked
+(`check_redis()`): a restarted Redis is emptied, since it may have reloaded an old dump, and
+the unsent marks are written to it first. Until then every page is a miss.
 """
 
 import logging
@@ -70,6 +70,9 @@ def unchanged_since(moment, names):
     return _unchanged_in_database(moment, names)
 
 
+_rendering_since = ContextVar("rendering_since", default=None)
+
+
 @contextmanager
 def rendering(moment):
     """While a page read at `moment` renders: the values it stores meanwhile (remembered
@@ -79,9 +82,6 @@ def rendering(moment):
         yield
     finally:
         _rendering_since.reset(token)
-
-
-_rendering_since = ContextVar("rendering_since", default=None)
 
 
 def keep(names, moment):
