@@ -88,6 +88,7 @@ class Report:
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)  # (kind, language, action) -> n
+    notes: Counter = field(default_factory=Counter)  # (heading, reason) -> n
     records: int = 0
 
     def error(self, location, message):
@@ -95,6 +96,10 @@ class Report:
 
     def warn(self, location, message):
         self.warnings.append(Problem(location, message))
+
+    def note(self, heading, reason):
+        """Count something the summary tells apart, e.g. ("kept as drafts", "private")."""
+        self.notes[(heading, reason)] += 1
 
     def count(self, kind, action, language=""):
         self.counts[(kind, language, action)] += 1
@@ -113,6 +118,14 @@ class Report:
             ]
             if parts:
                 lines.append(f"{PLURALS.get(kind, kind)}: " + "; ".join(parts))
+        by_heading = defaultdict(Counter)
+        for (heading, reason), number in self.notes.items():
+            by_heading[heading][reason] += number
+        for heading, reasons in by_heading.items():
+            lines.append(
+                f"{heading}: "
+                + ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+            )
         return lines
 
 
@@ -333,6 +346,7 @@ class Checker:
             languages[language] = location
         self.seen["article"].setdefault(key, location)
         self.check_time(f"{location}.published_at", data.get("published_at"))
+        self.check_time(f"{location}.modified_at", data.get("modified_at"))
         ready = set()
         for language, texts in data["translations"].items():
             self.check_time(
@@ -545,6 +559,11 @@ class Writer:
         # The history starts with the imported texts: the first edit on the desk can be
         # compared with them.
         save_revision_if_changed(article, by=None, comment="Imported")
+        if data.get("modified_at"):
+            # The source's own last change, not the moment of the import (auto_now would
+            # set that): readers, feeds and sitemaps date the article by it.
+            article.updated_at = parse_time(data["modified_at"])
+            Article.objects.filter(pk=article.pk).update(updated_at=article.updated_at)
         if not created:
             Redirect.objects.remember_slug_changes(article, old_slugs)
         self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])
@@ -599,10 +618,11 @@ class Writer:
                     Article.objects.filter(pk=pk).update(**dict(zip(bodies, stored, strict=True)))
 
 
-def run_import(source, *, media_dir=None, dry_run=False, progress=None):
+def run_import(source, *, media_dir=None, dry_run=False, strict=False, progress=None):
     """Check `source` whole, then write it in one transaction (rolled back for a dry run).
 
-    Returns the `Report`; nothing is written when it has errors. `progress(iterable, total)`
+    Returns the `Report`; nothing is written when it has errors (with `strict`, when it has
+    warnings either). `progress(iterable, total)`
     wraps the record streams (e.g. with a progress bar).
     """
     progress = progress or (lambda iterable, total, description: iterable)
@@ -616,6 +636,9 @@ def run_import(source, *, media_dir=None, dry_run=False, progress=None):
         report.errors.append(error.problem)
         return report
     checker.finish()
+    if strict:
+        report.errors.extend(report.warnings)
+        report.warnings.clear()
     if report.errors:
         return report
     total, report.counts = (

@@ -1,13 +1,19 @@
 """WordPress export files (WXR 1.0 to 1.2) as import records.
 
-Authors become authors; top-level categories become sections and nested ones topics; tags
-become topics. Posts become articles; the posts of one Polylang or WPML translation group
-become one article with a translation per language. Pages, attachments and menus are not
-articles: they are counted as skipped (attachments give featured images).
+Authors become authors; top-level categories (or the ones chosen with `sections`) become
+sections and the others topics; tags become topics. Posts become articles; the posts of one
+Polylang or WPML translation group become one article with a translation per language.
+Pages, attachments and menus are not articles: they are counted as skipped (attachments
+give featured images).
+
+Nothing the old site did not show becomes public: password-protected, private, pending and
+draft posts, and scheduled posts WordPress never published, arrive as drafts (or as an
+unreleased translation). Odd posts (no title, nothing to read, no category, an author the
+file does not declare) are imported with a fallback and a warning naming them.
 """
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -21,16 +27,19 @@ from django.utils.html import strip_tags
 from articles.models import language_codes
 from newsroom.slugs import slugify_text
 from newsroom.transfer.importer import Record, SourceError, clean_image
-from newsroom.transfer.wordpress_html import convert_body
+from newsroom.transfer.wordpress_html import convert_body, has_reading_text
 
-WP_NAMESPACE = "http://wordpress.org/export/"
+WP_NAMESPACES = ("http://wordpress.org/export/", "https://wordpress.org/export/")
+ATOM_NAMESPACE = "{http://www.w3.org/2005/Atom}"
 PREFIXES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
 }
 HEADER_TAGS = {"wp:author", "wp:category", "wp:tag", "wp:term"}
+CHANNEL_DEPTH = 3  # rss > channel > link
 SUPPORTED_VERSIONS = {"1.0", "1.1", "1.2"}
-# WordPress status -> (article status, translation released to readers)
+# WordPress status -> (article status, translation released to readers). Any other status
+# (trash, auto-draft, inherit, a plugin's own) is skipped.
 STATUSES = {
     "publish": ("published", True),
     "future": ("published", True),
@@ -38,6 +47,7 @@ STATUSES = {
     "draft": ("draft", False),
     "private": ("draft", False),
 }
+UNTITLED_WORDS = 10
 STATUS_RANK = {"published": 2, "review": 1, "draft": 0}
 # Polylang stores a translation group as a serialized PHP array {language: term or post id}.
 SERIALIZED_PAIR = re.compile(r's:\d+:"([^"]+)";i:(\d+);')
@@ -58,7 +68,7 @@ def local_name(tag):
     if not tag.startswith("{"):
         return tag
     namespace, _brace, name = tag[1:].partition("}")
-    if namespace.startswith(WP_NAMESPACE):
+    if namespace.startswith(WP_NAMESPACES):
         prefix = "excerpt" if namespace.rstrip("/").endswith("excerpt") else "wp"
     else:
         prefix = PREFIXES.get(namespace, "")
@@ -106,6 +116,63 @@ def local_path(url):
     return unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+def what_the_file_is(path):
+    """What a file that could not be read as XML holds, judged by its first bytes."""
+    with open(path, "rb") as handle:
+        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        return "the file is empty"
+    if head[:1] in (b"{", b"["):
+        return "JSON, not a WordPress export"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page, not a WordPress export (save the export file, not the page)"
+    if not head.startswith(b"<"):
+        return "not XML (a WordPress export starts with '<?xml')"
+    return None
+
+
+def not_an_export(root, has_wp_elements):
+    """Why an XML document whose root element is `root` is no WordPress export, or None."""
+    if root.startswith(ATOM_NAMESPACE) and root.endswith("feed"):
+        return "an Atom feed, not a WordPress export"
+    name = local_name(root).split(":")[-1]
+    if name.lower() == "html":
+        return "an HTML page, not a WordPress export (save the export file, not the page)"
+    if name != "rss":
+        return f"XML whose root element is <{name}>, not a WordPress export"
+    if not has_wp_elements:
+        return "an RSS feed without WordPress's export elements, not a WordPress export"
+    return None
+
+
+def site_key(url):
+    """ "https://news.example.org/blog/" -> "news.example.org/blog": one blog of a
+    multisite, which shares its network's base_site_url with the others."""
+    parts = urlsplit(url.strip())
+    return (parts.netloc + parts.path.rstrip("/")).lower()
+
+
+def uploads_path(url):
+    """The path below the uploads folder of an attachment's URL, or "": self-hosted
+    `.../wp-content/uploads/2022/01/a.jpg`, or WordPress.com's
+    `blog.files.wordpress.com/2022/01/a.jpg`."""
+    parts = urlsplit(url.strip())
+    path = unquote(parts.path)
+    if "/wp-content/uploads/" in path:
+        return path.split("/wp-content/uploads/", 1)[1]
+    if parts.netloc.endswith(".files.wordpress.com"):
+        return path.lstrip("/")
+    return ""
+
+
+def untitled_title(text, date):
+    """A title for an untitled post: its first words, or its date."""
+    words = text.split()
+    if words:
+        return " ".join(words[:UNTITLED_WORDS]) + ("…" if len(words) > UNTITLED_WORDS else "")
+    return f"Untitled post of {date[:10]}" if date[:4] not in ("", "0000") else "Untitled post"
+
+
 def wp_time(value, default_timezone):
     """ISO 8601 for a WordPress "Y-m-d H:i:s", None for its zero date, the value itself if
     it is not a date (so that the check reports it)."""
@@ -127,24 +194,50 @@ class WxrSource:
 
     suggested_slugs = True
 
-    def __init__(self, path, media_dir=None, language="en"):
+    def __init__(
+        self, path, media_dir=None, language="en", default_section="Uncategorized", sections=None
+    ):
         self.path = path
         self.media_dir = media_dir
         self.language = language
+        self.default_section = default_section
+        # None: top-level categories; an int: the N biggest; a list: these nicenames.
+        self.chosen_sections = sections
         self.scanned = False
 
     def elements(self):
-        """(name, element) for the channel's header entries and its items, as they end."""
+        """(name, element) for the channel's header entries and its items, as they end;
+        the channel's own link is named "channel:link"."""
+        depth, root, has_wp_elements = 0, None, False
         try:
-            for _event, element in iterparse(str(self.path), events=("end",)):
+            for event, element in iterparse(str(self.path), events=("start", "end")):
+                if event == "start":
+                    depth += 1
+                    if root is None:
+                        root = element.tag
+                        reason = not_an_export(root, has_wp_elements=True)
+                        if reason:
+                            raise SourceError("file", reason)
+                    continue
+                depth -= 1
                 name = local_name(element.tag)
-                if name == "item" or name in HEADER_TAGS or name.startswith("wp:base_"):
+                if name == "item" or name in HEADER_TAGS:
+                    has_wp_elements = has_wp_elements or name != "item"
                     yield name, element
-                    if name == "item" or name in HEADER_TAGS:
-                        element.clear()
-                elif name == "wp:wxr_version":
-                    yield name, element
+                    element.clear()
+                elif name.startswith("wp:"):
+                    has_wp_elements = True
+                    if name.startswith("wp:base_") or name == "wp:wxr_version":
+                        yield name, element
+                elif name == "link" and depth == CHANNEL_DEPTH - 1:
+                    yield "channel:link", element
+            reason = not_an_export(root or "", has_wp_elements)
+            if reason:
+                raise SourceError("file", reason)
         except ParseError as error:
+            reason = what_the_file_is(self.path)
+            if reason:
+                raise SourceError("file", reason) from None
             line, column = error.position
             reason = str(error).rsplit(": line", 1)[0]
             raise SourceError(
@@ -164,17 +257,24 @@ class WxrSource:
 
     def scan(self, report):
         self.version = None
-        self.site = "wordpress"
+        self.site = None
+        base_urls = {}
         self.authors, self.categories, self.tags = [], [], []
+        self.undeclared_authors = {}  # login -> location of its first post
         self.term_groups = {}  # term id -> (group name, language)
         self.posts = {}  # post id -> metadata of a post that becomes a translation
         self.attachments = {}  # attachment id -> (file, alt text, caption)
+        self.category_posts = Counter()  # nicename -> number of posts filed under it
+        self.language_folders = set()  # languages whose addresses start with /<code>/
         index = 0
         for name, element in self.elements():
+            text = (element.text or "").strip()
             if name == "wp:wxr_version":
-                self.version = (element.text or "").strip()
-            elif name == "wp:base_site_url":
-                self.site = urlsplit((element.text or "").strip()).netloc or self.site
+                self.version = text
+            elif name == "channel:link":
+                self.site = self.site or site_key(text)
+            elif name.startswith("wp:base_"):
+                base_urls[name] = text
             elif name == "wp:author":
                 self.authors.append(element_fields(element))
             elif name == "wp:category":
@@ -210,7 +310,14 @@ class WxrSource:
                 f"not a WordPress export of a supported version (found {self.version!r}, "
                 f"expected one of {', '.join(sorted(SUPPORTED_VERSIONS))})",
             )
+        self.site = (
+            self.site
+            or site_key(base_urls.get("wp:base_blog_url") or base_urls.get("wp:base_site_url", ""))
+            or "wordpress"
+        )
         self.plan_groups()
+        self.plan_taxonomy(report)
+        self.plan_filing(report)
         self.scanned = True
 
     def scan_term(self, term):
@@ -226,7 +333,8 @@ class WxrSource:
         post_type, status = item.get("wp:post_type", "post"), item.get("wp:status", "")
         if post_type == "attachment":
             self.attachments[post_id] = (
-                item["meta"].get("_wp_attached_file", ""),
+                item["meta"].get("_wp_attached_file", "")
+                or uploads_path(item.get("wp:attachment_url", "")),
                 item["meta"].get("_wp_attachment_image_alt", ""),
                 item.get("excerpt:encoded", ""),
             )
@@ -239,32 +347,83 @@ class WxrSource:
             report.warn(location, f"language {language!r} is not one of this site's: skipped")
             report.count("skipped", f"post in {language or 'no language'}")
             return
-        if status == "private":
-            report.warn(location, "private post imported as a draft")
+        article_status, ready = STATUSES[status]
+        hidden = self.hidden_reason(item, status)
+        if hidden:
+            report.warn(location, f"{hidden}: imported as a draft")
+        body, _notes = convert_body(item["content:encoded"], item["meta"].get("footnotes", ""))
+        title = strip_tags(item.get("title", "")).strip()
+        fallback_title = None
+        if not title:
+            body_text = strip_tags(body).strip()
+            fallback_title = untitled_title(body_text, item.get("wp:post_date", ""))
+            origin = "its body" if body_text else "its date"
+            report.warn(location, f"untitled: titled from {origin}, kept as a draft")
+            hidden = hidden or "untitled"
+        if not has_reading_text(body):
+            report.warn(location, "no text once converted: kept as a draft")
+            hidden = hidden or "nothing to read"
+        if hidden:
+            article_status, ready = "draft", False
+            report.note("kept as drafts", hidden)
+        creator = item.get("dc:creator", "")
+        declared = {author.get("wp:author_login", "") for author in self.authors}
+        if creator and creator not in declared and creator not in self.undeclared_authors:
+            report.warn(
+                location, f"author {creator!r} is not declared in the file: made from the login"
+            )
+            self.undeclared_authors[creator] = location
         translations = [
             value for domain, value, _ in item["categories"] if domain == "post_translations"
         ]
         if translations:
-            group = f"{self.site}/pll/{translations[0]}"
+            group = f"pll/{translations[0]}"
         elif item["meta"].get("_wpml_import_translation_group"):
-            group = f"{self.site}/wpml/{item['meta']['_wpml_import_translation_group']}"
+            group = f"wpml/{item['meta']['_wpml_import_translation_group']}"
         else:
-            group = f"{self.site}/post/{post_id}"
+            group = f"post/{post_id}"
+        categories = [v for domain, v, _ in item["categories"] if domain == "category"]
+        self.category_posts.update(categories)
+        link_path = local_path(item.get("link", ""))
+        first_folder = link_path.strip("/").split("/", 1)[0]
+        if first_folder in language_codes():
+            self.language_folders.add(first_folder)
         self.posts[post_id] = {
             "index": index,
             "location": location,
             "group": group,
             "language": language,
-            "status": STATUSES[status][0],
-            "ready": STATUSES[status][1],
+            "status": article_status,
+            "ready": ready,
+            "title": fallback_title,
             "post_date": item.get("wp:post_date", ""),
             "post_date_gmt": item.get("wp:post_date_gmt", ""),
-            "creator": item.get("dc:creator", ""),
-            "categories": [v for domain, v, _ in item["categories"] if domain == "category"],
+            "modified_gmt": item.get("wp:post_modified_gmt", ""),
+            "creator": creator,
+            "categories": categories,
             "tags": [v for domain, v, _ in item["categories"] if domain == "post_tag"],
             "thumbnail": item["meta"].get("_thumbnail_id", ""),
             "link": item.get("link", ""),
         }
+
+    @staticmethod
+    def hidden_reason(item, status):
+        """Why the old site never showed this post to a reader, or None."""
+        if item.get("wp:post_password"):
+            return "password-protected"
+        if status == "private":
+            return "private"
+        if status == "future":
+            moment = wp_time(item.get("wp:post_date_gmt", ""), UTC) or wp_time(
+                item.get("wp:post_date", ""), timezone.get_default_timezone()
+            )
+            try:
+                missed = moment is None or datetime.fromisoformat(moment) <= timezone.now()
+            except ValueError:
+                missed = False  # the check reports the date
+            if missed:
+                return "scheduled for a time already past (WordPress never published it)"
+        return None
 
     def post_language(self, item):
         for domain, value, _text in item["categories"]:
@@ -283,6 +442,61 @@ class WxrSource:
             candidates = [p for p in post_ids if STATUS_RANK[self.posts[p]["status"]] == best]
             self.originals[group] = min(candidates, key=int)
 
+    def plan_taxonomy(self, report):
+        """Which categories become sections (the chosen ones, or the top-level ones) and
+        which become topics, and the section of each."""
+        by_nicename = {category.nicename: category for category in self.categories}
+        self.chains = {
+            nicename: self.ancestry(c, by_nicename) for nicename, c in by_nicename.items()
+        }
+        self.category_groups = {
+            nicename: self.term_group(c, "category") for nicename, c in by_nicename.items()
+        }
+        keys = {nicename: group[0] for nicename, group in self.category_groups.items()}
+        chosen = self.chosen_sections
+        if chosen is None:
+            section_keys = {keys[n] for n, chain in self.chains.items() if len(chain) == 1}
+        elif isinstance(chosen, int):
+            sizes = Counter()
+            for nicename, number in self.category_posts.items():
+                if nicename in keys:
+                    sizes[keys[nicename]] += number
+            section_keys = {key for key, _number in sizes.most_common(chosen)}
+        else:
+            section_keys = set()
+            for name in chosen:
+                found = [
+                    n for n, c in by_nicename.items() if name in (n, c.name, slugify_text(c.name))
+                ]
+                if not found:
+                    report.error("--sections", f"{name!r} is not a category of this file")
+                section_keys |= {keys[n] for n in found}
+        self.category_keys = {}  # nicename -> (kind, key, key of its section or None)
+        for nicename, chain in self.chains.items():
+            kind = "section" if keys[nicename] in section_keys else "topic"
+            section = next((keys[a] for a in reversed(chain) if keys[a] in section_keys), None)
+            self.category_keys[nicename] = (kind, keys[nicename], section)
+        default = self.default_section
+        matching = [
+            key
+            for n, c in by_nicename.items()
+            if (key := keys[n]) in section_keys
+            and default in (n, c.name, slugify_text(c.name), slugify_text(n))
+        ]
+        self.default_section_key = (
+            matching[0]
+            if matching
+            else f"{self.site}/section/{slugify_text(default) or 'default'}"
+        )
+        self.default_section_needed = False
+        self.tag_keys = {tag.nicename: self.term_group(tag, "tag")[0] for tag in self.tags}
+
+    def plan_filing(self, report):
+        self.filings = {
+            group: self.filing(self.posts[original], report)
+            for group, original in self.originals.items()
+        }
+
     # Authors, sections and topics -----------------------------------------------------
 
     def author_records(self):
@@ -297,14 +511,29 @@ class WxrSource:
             yield Record(
                 "author",
                 f"wp:author {index} ({login})",
-                {
-                    "key": f"{self.site}/author/{login}",
-                    "slug": wp_nicename(login)[:140] or "author",
-                    "name": {settings.LANGUAGE_CODE: name[:120]},
-                    "email": author.get("wp:author_email", ""),
-                    "old_urls": {self.language: [f"/author/{wp_nicename(login)}/"]},
-                },
+                self.author_data(login, name, email=author.get("wp:author_email", "")),
             )
+        for login, location in self.undeclared_authors.items():
+            yield Record("author", f"{location}, dc:creator", self.author_data(login, login))
+
+    def author_data(self, login, name, **links):
+        nicename = wp_nicename(login)
+        return {
+            "key": f"{self.site}/author/{login}",
+            "slug": nicename[:140] or "author",
+            "name": {settings.LANGUAGE_CODE: name[:120]},
+            **links,
+            "old_urls": self.in_folders(self.language, f"/author/{nicename}/", everywhere=True),
+        }
+
+    def in_folders(self, language, path, everywhere=False):
+        """{language: old paths}: `path`, and with the language folder Polylang puts in
+        front of addresses (`/fr/category/monde/`), for `language` or for `everywhere`."""
+        paths = {language: [path]}
+        for code in sorted(self.language_folders):
+            if everywhere or code == language:
+                paths.setdefault(code, []).append(f"/{code}{path}")
+        return paths
 
     def term_group(self, term, taxonomy):
         """(key, language) of a category or tag: Polylang's translations share one key."""
@@ -320,26 +549,31 @@ class WxrSource:
         return chain
 
     def taxonomy_records(self):
-        by_nicename = {category.nicename: category for category in self.categories}
-        self.category_keys = {}  # nicename -> (kind, key, top-level nicename)
-        self.tag_keys = {}  # nicename -> key
         groups = {}  # (kind, key) -> record data
-        depth = {c.nicename: len(self.ancestry(c, by_nicename)) for c in self.categories}
-        for category in sorted(self.categories, key=lambda c: depth[c.nicename]):
-            chain = self.ancestry(category, by_nicename)
-            key, language = self.term_group(category, "category")
-            kind = "topic" if len(chain) > 1 else "section"
-            self.category_keys[category.nicename] = (kind, key, chain[0])
+        by_depth = sorted(self.categories, key=lambda c: len(self.chains[c.nicename]))
+        for category in by_depth:
+            chain = self.chains[category.nicename]
+            kind, key, _section = self.category_keys[category.nicename]
+            language = self.category_groups[category.nicename][1]
             item = groups.setdefault((kind, key), {"key": key})
             if kind == "topic":
-                # Translations may be nested differently: the deepest nesting wins.
-                parent_kind, parent_key, _top = self.category_keys.get(chain[-2], ("", None, ""))
-                if parent_kind == "topic" or "parent" not in item:
-                    item["parent"] = parent_key if parent_kind == "topic" else None
+                # Nested under its parent if that is a topic too; translations may be
+                # nested differently: the deepest nesting wins.
+                parent = self.category_keys.get(chain[-2]) if len(chain) > 1 else None
+                parent_key = parent[1] if parent and parent[0] == "topic" else None
+                if parent_key or "parent" not in item:
+                    item["parent"] = parent_key
             self.add_term_texts(item, language, category, "/category/" + "/".join(chain) + "/")
+        if self.default_section_needed and ("section", self.default_section_key) not in groups:
+            groups[("section", self.default_section_key)] = {
+                "key": self.default_section_key,
+                "name": {settings.LANGUAGE_CODE: self.default_section[:80]},
+                "slug": {settings.LANGUAGE_CODE: slugify_text(self.default_section, 100)}
+                if slugify_text(self.default_section, 100)
+                else {},
+            }
         for tag in self.tags:
             key, language = self.term_group(tag, "tag")
-            self.tag_keys[tag.nicename] = key
             item = groups.setdefault(("topic", key), {"key": key, "parent": None})
             self.add_term_texts(item, language, tag, f"/tag/{tag.nicename}/")
         for kind in ("section", "topic"):
@@ -348,6 +582,8 @@ class WxrSource:
                     names = item.setdefault("name", {})
                     if names and settings.LANGUAGE_CODE not in names:
                         names[settings.LANGUAGE_CODE] = next(iter(names.values()))
+                    if not item.get("slug"):
+                        item.pop("slug", None)
                     yield Record(kind, f"wp:term {index} ({key})", item)
 
     def add_term_texts(self, item, language, term, old_path):
@@ -359,7 +595,8 @@ class WxrSource:
             item.setdefault("slug", {})[language] = slug
         if term.description:
             item.setdefault("description", {})[language] = term.description
-        item.setdefault("old_urls", {}).setdefault(language, []).append(old_path)
+        for code, paths in self.in_folders(language, old_path).items():
+            item.setdefault("old_urls", {}).setdefault(code, []).extend(paths)
 
     # Articles -------------------------------------------------------------------------
 
@@ -389,25 +626,22 @@ class WxrSource:
             if len(read) < len(self.members[post["group"]]):
                 continue
             del waiting[post["group"]]
-            record = self.article_record(post["group"], translations, old_urls, report)
-            if record:
-                yield Record("article", ", ".join(p["location"] for p in read), record)
+            record = self.article_record(post["group"], read, translations, old_urls, report)
+            yield Record("article", ", ".join(p["location"] for p in read), record)
 
-    def article_record(self, group, translations, old_urls, report):
-        """The article of a translation group, filed and dated as its original post; None
-        if it cannot be filed."""
+    def article_record(self, group, posts, translations, old_urls, report):
+        """The article of a translation group, filed and dated as its original post."""
         original = self.posts[self.originals[group]]
-        filing = self.filing(original, report)
-        if filing is None:
-            return None
         record = {
-            "key": group,
+            "key": f"{self.site}/{group}",
             "status": original["status"],
             "original_language": original["language"],
-            "authors": [f"{self.site}/author/{original['creator']}"],
+            "authors": [f"{self.site}/author/{original['creator']}"]
+            if original["creator"]
+            else [],
             "translations": translations,
             "old_urls": old_urls,
-            **filing,
+            **self.filings[group],
         }
         published_at = wp_time(original["post_date_gmt"], UTC) or (
             wp_time(original["post_date"], timezone.get_default_timezone())
@@ -416,17 +650,21 @@ class WxrSource:
         )
         if published_at:
             record["published_at"] = published_at
+        modified = [wp_time(post["modified_gmt"], UTC) for post in posts]
+        modified = [moment for moment in modified if moment]
+        if modified:
+            record["modified_at"] = max(modified)
         image = self.lead_image(original, report)
         if image:
             record["lead_image"] = image
         return record
 
     def translation(self, item, post, report):
-        body, notes = convert_body(item.get("content:encoded", ""))
+        body, notes = convert_body(item["content:encoded"], item["meta"].get("footnotes", ""))
         for note in notes:
             report.warn(post["location"], note)
         texts = {
-            "title": strip_tags(item.get("title", "")).strip(),
+            "title": post["title"] or strip_tags(item.get("title", "")).strip(),
             "standfirst": strip_tags(item.get("excerpt:encoded", "")).strip(),
             "body": body,
             "ready": post["ready"],
@@ -441,35 +679,39 @@ class WxrSource:
         return {name: value for name, value in texts.items() if value != ""}
 
     def filing(self, post, report):
-        """Section (the first top-level category) and topics of a post; None if it has
-        no category."""
+        """Section and topics of a post: the section of its first category that has one,
+        or the default section."""
         sections, topics = [], []
         for nicename in post["categories"]:
             if nicename not in self.category_keys:
                 report.warn(post["location"], f"unknown category {nicename!r} left out")
                 continue
-            kind, key, top = self.category_keys[nicename]
-            if kind == "section":
-                sections.append(key)
-            else:
+            kind, key, section = self.category_keys[nicename]
+            if kind == "topic":
                 topics.append(key)
-                sections.append(self.category_keys[top][1])
+            if section:
+                sections.append(section)
         sections = list(dict.fromkeys(sections))
         if len(sections) > 1:
             report.warn(
                 post["location"],
-                f"filed under several top-level categories; its section is the first, "
+                f"filed under several sections' categories; its section is the first, "
                 f"{sections[0]!r}",
             )
-        topics += [self.tag_keys[tag] for tag in post["tags"] if tag in self.tag_keys]
         if not sections:
-            report.error(post["location"], "the post has no category, so no section")
-            return None
+            reason = "no category" if not post["categories"] else "no section among its categories"
+            report.warn(post["location"], f"{reason}: filed under {self.default_section!r}")
+            self.default_section_needed = True
+            sections = [self.default_section_key]
+        topics += [self.tag_keys[tag] for tag in post["tags"] if tag in self.tag_keys]
         return {"section": sections[0], "topics": list(dict.fromkeys(topics))}
 
     def lead_image(self, post, report):
         attachment = self.attachments.get(post["thumbnail"])
-        if not attachment or not attachment[0]:
+        if not attachment:
+            return None
+        if not attachment[0]:
+            report.warn(post["location"], "featured image left out: its address is not an upload")
             return None
         try:
             clean_image(self.media_dir, attachment[0])

@@ -53,3 +53,15 @@ def failed_import(*args):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_articles", *map(str, args), stdout=io.StringIO(), stderr=err)
     return err.getvalue()
+
+
+@pytest.fixture
+def write_wxr(tmp_path):
+    """Writes an export (see tests/transfer/wxr.py) to a file and returns its path."""
+
+    def write(text, name="export.xml"):
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        return path
+
+    return write

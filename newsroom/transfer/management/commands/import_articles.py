@@ -11,6 +11,16 @@ from newsroom.transfer.jsonfile import JsonSource
 from newsroom.transfer.wordpress import WxrSource
 
 
+def sections_option(value):
+    """ "3" -> 3; "world,economy" -> ["world", "economy"]."""
+    if value.strip().isdigit():
+        return int(value)
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise ValueError(value)
+    return names
+
+
 def sniff_format(path):
     """ "wxr" for XML, "json" otherwise (by the first significant byte)."""
     with open(path, "rb") as handle:
@@ -46,14 +56,42 @@ class Command(BaseCommand):
             default=settings.LANGUAGE_CODE,
             help="WordPress: the language of posts that Polylang or WPML did not mark.",
         )
+        parser.add_argument(
+            "--default-section",
+            default="Uncategorized",
+            help="WordPress: the section of posts without one, a category of the file (by "
+            "name or slug) or a new section of that name. Default: Uncategorized.",
+        )
+        parser.add_argument(
+            "--sections",
+            type=sections_option,
+            help="WordPress: the categories that become sections, as slugs separated by "
+            "commas, or a number N for the N with the most posts; every other category "
+            "becomes a topic. Default: the top-level categories.",
+        )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Treat every warning (a fallback, something left out) as an error.",
+        )
 
     def handle(self, *args, **options):
         path = options["path"]
         if not path.is_file():
             raise CommandError(f"{path}: not a file")
+        with open(path, "rb") as handle:
+            if not handle.read(4096).strip(b"\xef\xbb\xbf \t\r\n"):
+                self.stderr.write(self.style.ERROR("error: file: the file is empty"))
+                raise CommandError(f"{path} is empty: nothing was imported.")
         kind = options["format"] or sniff_format(path)
         source = (
-            WxrSource(path, media_dir=options["media_dir"], language=options["language"])
+            WxrSource(
+                path,
+                media_dir=options["media_dir"],
+                language=options["language"],
+                default_section=options["default_section"],
+                sections=options["sections"],
+            )
             if kind == "wxr"
             else JsonSource(path)
         )
@@ -61,6 +99,7 @@ class Command(BaseCommand):
             source,
             media_dir=options["media_dir"],
             dry_run=options["dry_run"],
+            strict=options["strict"],
             progress=self.progress,
         )
         for problem in report.warnings:
