@@ -83,12 +83,20 @@ class SourceError(Exception):
         self.problem = Problem(location, message)
 
 
+# What an import did with an item, in the order the summary gives them.
+ACTIONS = ["created", "updated", "unchanged", "kept"]
+CHANGED_HERE = "changed here since the last import"
+DELETED_HERE = "deleted here since the last import"
+
+
 @dataclass
 class Report:
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)  # (kind, language, action) -> n
+    counts: Counter = field(default_factory=Counter)  # (kind, action) -> n
+    languages: Counter = field(default_factory=Counter)  # (kind, language) -> n written
     notes: Counter = field(default_factory=Counter)  # (heading, reason) -> n
+    overwritten: list = field(default_factory=list)  # Problems: what --overwrite replaced
     records: int = 0
 
     def error(self, location, message):
@@ -101,30 +109,45 @@ class Report:
         """Count something the summary tells apart, e.g. ("kept as drafts", "private")."""
         self.notes[(heading, reason)] += 1
 
-    def count(self, kind, action, language=""):
-        self.counts[(kind, language, action)] += 1
+    def count(self, kind, action, languages=()):
+        """One item of `kind` (or, for "skipped", one item skipped for reason `action`);
+        `languages`: the translations written."""
+        self.counts[(kind, action)] += 1
+        for language in languages:
+            self.languages[(kind, language)] += 1
 
     def summary_lines(self):
-        """One line per kind, e.g. "articles: en: 3 created; fr: 2 created, 1 updated"."""
-        groups = defaultdict(lambda: defaultdict(Counter))  # kind -> language -> actions
-        for (kind, language, action), number in self.counts.items():
-            groups[kind][language][action] += number
+        """One line per kind, e.g. "articles: 2 created, 1 kept (translations written:
+        en 2, fr 1)", then the reasons: what was skipped, kept or imported as a draft."""
         lines = []
-        for kind in [*MODELS, "skipped"]:
-            parts = [
-                (f"{language}: " if language else "")
-                + ", ".join(f"{number} {action}" for action, number in sorted(actions.items()))
-                for language, actions in sorted(groups[kind].items())
+        for kind in MODELS:
+            actions = [
+                f"{self.counts[(kind, action)]} {action}"
+                for action in ACTIONS
+                if self.counts[(kind, action)]
             ]
-            if parts:
-                lines.append(f"{PLURALS.get(kind, kind)}: " + "; ".join(parts))
-        by_heading = defaultdict(Counter)
+            if not actions:
+                continue
+            languages = sorted(
+                (language, number)
+                for (counted, language), number in self.languages.items()
+                if counted == kind
+            )
+            written = ", ".join(f"{language} {number}" for language, number in languages)
+            lines.append(
+                f"{PLURALS[kind]}: {', '.join(actions)}"
+                + (f" (translations written: {written})" if written else "")
+            )
+        skipped = Counter(
+            {reason: n for (kind, reason), n in self.counts.items() if kind == "skipped"}
+        )
+        by_heading = defaultdict(Counter, {"skipped": skipped} if skipped else {})
         for (heading, reason), number in self.notes.items():
             by_heading[heading][reason] += number
         for heading, reasons in by_heading.items():
             lines.append(
                 f"{heading}: "
-                + ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+                + ", ".join(f"{number} {reason}" for reason, number in sorted(reasons.items()))
             )
         return lines
 
@@ -195,6 +218,50 @@ def existing_keys():
             key: pk for key, pk in SourceKey.objects.keys_to_ids(model).items() if pk in alive
         }
     return keys
+
+
+def import_states():
+    """{kind: {key: (digest, fingerprint)}} of what earlier imports wrote, deleted or not."""
+    return {
+        kind: {
+            key: (digest, fingerprint)
+            for key, digest, fingerprint in SourceKey.objects.filter(
+                content_type=ContentType.objects.get_for_model(model)
+            ).values_list("key", "imported_digest", "written_fingerprint")
+        }
+        for kind, model in MODELS.items()
+    }
+
+
+def record_digest(data):
+    """A digest of an item as a file gives it: equal digests, nothing new at the source."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def json_value(value):
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return str(value)
+
+
+def object_fingerprint(obj):
+    """A digest of what an object holds (but its bookkeeping times and derived image
+    sizes): a different fingerprint, a change since it was written. Articles read their
+    topics and byline from `prefetch_related("topics", "bylines")` when given."""
+    # A translated field's own name reads the active language's column: only the
+    # per-language columns say what is stored.
+    skipped = {"created_at", "updated_at", *translator.get_options_for_model(type(obj)).fields}
+    values = {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if not (field.primary_key or field.name in skipped or field.name.endswith("_renditions"))
+    }
+    if isinstance(obj, Article):
+        values["topics"] = sorted(topic.pk for topic in obj.topics.all())
+        credits = sorted(obj.bylines.all(), key=lambda credit: credit.position)
+        values["byline"] = [credit.author_id for credit in credits]
+    text = json.dumps(values, sort_keys=True, default=json_value)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class Checker:
@@ -426,22 +493,65 @@ def chunked(items, size):
 
 
 class Writer:
-    """Creates or updates one object per record; call `finish()` after the last record."""
+    """Creates or updates one object per record; call `finish()` after the last record.
 
-    def __init__(self, report, media_dir=None, suggested_slugs=False, write_files=True):
+    What the desk changed or deleted since the last import is kept (unless `overwrite`),
+    what did not change at the source is left untouched: an import writes only what is new
+    there and unchanged here. A deleted author, section or topic is made again when the
+    file still needs it.
+    """
+
+    def __init__(
+        self, report, media_dir=None, suggested_slugs=False, write_files=True, overwrite=False
+    ):
         self.report = report
         self.media_dir = media_dir
         self.suggested_slugs = suggested_slugs
         self.write_files = write_files
+        self.overwrite = overwrite
         self.ids = existing_keys()
+        self.states = import_states()
         self.related = {}  # article key -> related article keys
         self.written_articles = set()
+        self.written = []  # (kind, key, pk, digest) of every object written
         self.location = None
 
     def write(self, record):
         self.location = record.location
+        kind, data = record.kind, record.data
+        digest = record_digest(data)
+        action, reason = self.decide(kind, data["key"], digest)
+        if action != "write":
+            self.report.count(kind, action)
+            if reason:
+                self.report.note(action, reason)
+            return
+        if reason:
+            self.report.overwritten.append(Problem(record.location, reason))
         with translation.override(settings.LANGUAGE_CODE):
-            getattr(self, f"write_{record.kind}")(record.data)
+            obj = getattr(self, f"write_{kind}")(data)
+        self.written.append((kind, data["key"], obj.pk, digest))
+
+    def decide(self, kind, key, digest):
+        """("write", None), ("unchanged", None) or ("kept", why); with `overwrite`, what
+        would be kept is written, with the reason it overrides."""
+        state = self.states[kind].get(key)
+        if state is None:
+            return "write", None
+        imported_digest, fingerprint = state
+        if key not in self.ids[kind]:
+            if kind != "article":
+                return "write", None
+            reason = DELETED_HERE
+        else:
+            current = object_fingerprint(MODELS[kind].objects.get(pk=self.ids[kind][key]))
+            if fingerprint and current != fingerprint:
+                reason = CHANGED_HERE
+            elif imported_digest == digest:
+                return "unchanged", None
+            else:
+                return "write", None
+        return ("write", reason) if self.overwrite else ("kept", reason)
 
     def fetch(self, kind, key):
         """(object, created) for `key`: the imported object, or a new unsaved one."""
@@ -450,15 +560,10 @@ class Writer:
         found = model.objects.filter(pk=pk).first() if pk else None
         return (found, False) if found else (model(), True)
 
-    def remember(self, kind, data, obj, created):
-        """Record the key of a new object and point the item's old addresses at it."""
-        if created:
-            SourceKey.objects.update_or_create(
-                content_type=ContentType.objects.get_for_model(MODELS[kind]),
-                key=data["key"],
-                defaults={"object_id": obj.pk},
-            )
-            self.ids[kind][data["key"]] = obj.pk
+    def remember(self, kind, data, obj):
+        """Know the object by its key (stored by `finish()`) and point the item's old
+        addresses at it."""
+        self.ids[kind][data["key"]] = obj.pk
         for language, paths in data.get("old_urls", {}).items():
             Redirect.objects.point(obj, language, *paths)
 
@@ -490,19 +595,19 @@ class Writer:
         if data.get("photo") and self.write_files:
             author.photo = self.stored_image(data["photo"], "authors")
         author.save()
-        self.finish_item("author", data, author, created)
+        return self.finish_item("author", data, author, created)
 
     def write_section(self, data):
         section, created = self.fetch("section", data["key"])
         if "position" in data:
             section.position = data["position"]
-        self.write_taxonomy("section", section, created, data)
+        return self.write_taxonomy("section", section, created, data)
 
     def write_topic(self, data):
         topic, created = self.fetch("topic", data["key"])
         if "parent" in data:
             topic.parent_id = self.ids["topic"].get(data["parent"]) if data["parent"] else None
-        self.write_taxonomy("topic", topic, created, data)
+        return self.write_taxonomy("topic", topic, created, data)
 
     def write_taxonomy(self, kind, obj, created, data):
         old_slugs = {code: getattr(obj, f"slug_{code}") for code in language_codes()}
@@ -515,7 +620,7 @@ class Writer:
         obj.save()
         if not created:
             Redirect.objects.remember_slug_changes(obj, old_slugs)
-        self.finish_item(kind, data, obj, created)
+        return self.finish_item(kind, data, obj, created)
 
     def set_translated(self, obj, data, names):
         for name in names:
@@ -532,7 +637,6 @@ class Writer:
         if data.get("published_at"):
             article.published_at = parse_time(data["published_at"])
         for language, texts in data["translations"].items():
-            is_new = created or not getattr(article, f"title_{language}")
             for name in TRANSLATED["article"]:
                 if name not in texts:
                     continue
@@ -543,7 +647,6 @@ class Writer:
                     value = self.free_slug(Article, f"slug_{language}", value, article)
                     value = value or old_slugs[language]
                 setattr(article, f"{name}_{language}", value)
-            self.report.count("article", "created" if is_new else "updated", language)
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
         article.save()
@@ -572,7 +675,7 @@ class Writer:
         if "related" in data:
             self.related[data["key"]] = data["related"]
         self.written_articles.add(article.pk)
-        self.remember("article", data, article, created)
+        return self.finish_item("article", data, article, created, data["translations"])
 
     def write_byline(self, article, created, author_ids):
         author_ids = list(dict.fromkeys(author_ids))
@@ -586,9 +689,10 @@ class Writer:
             for position, author_id in enumerate(author_ids)
         )
 
-    def finish_item(self, kind, data, obj, created):
-        self.remember(kind, data, obj, created)
-        self.report.count(kind, "created" if created else "updated")
+    def finish_item(self, kind, data, obj, created, languages=()):
+        self.remember(kind, data, obj)
+        self.report.count(kind, "created" if created else "updated", languages)
+        return obj
 
     def finish(self):
         """Curated related links, once every article of the file exists; then the pages
@@ -602,8 +706,42 @@ class Writer:
                 for position, target in enumerate(t for t in targets if t and t != source)
             )
         self.store_forward_links()
+        self.store_import_states()
         for article_ids in chunked(sorted(self.written_articles), 500):
             mark_articles_changed(article_ids)
+
+    def store_import_states(self):
+        """Each written object's key, with the digest of its item and the fingerprint of
+        the object as written (read back: links and times are stored after the save)."""
+        by_kind = defaultdict(dict)  # kind -> {pk: (key, digest)}
+        for kind, key, pk, digest in self.written:
+            by_kind[kind][pk] = (key, digest)
+        states = []
+        for kind, written in by_kind.items():
+            model = MODELS[kind]
+            content_type = ContentType.objects.get_for_model(model)
+            objects = model.objects.all()
+            if kind == "article":
+                objects = objects.prefetch_related("topics", "bylines")
+            for pks in chunked(sorted(written), 500):
+                for obj in objects.filter(pk__in=pks):
+                    key, digest = written[obj.pk]
+                    states.append(
+                        SourceKey(
+                            content_type=content_type,
+                            object_id=obj.pk,
+                            key=key,
+                            imported_digest=digest,
+                            written_fingerprint=object_fingerprint(obj),
+                        )
+                    )
+        SourceKey.objects.bulk_create(
+            states,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["content_type", "key"],
+            update_fields=["object_id", "imported_digest", "written_fingerprint"],
+        )
 
     def store_forward_links(self):
         """Links to articles that came later in the file could not be stored by id when
@@ -618,7 +756,9 @@ class Writer:
                     Article.objects.filter(pk=pk).update(**dict(zip(bodies, stored, strict=True)))
 
 
-def run_import(source, *, media_dir=None, dry_run=False, strict=False, progress=None):
+def run_import(
+    source, *, media_dir=None, dry_run=False, strict=False, overwrite=False, progress=None
+):
     """Check `source` whole, then write it in one transaction (rolled back for a dry run).
 
     Returns the `Report`; nothing is written when it has errors (with `strict`, when it has
@@ -646,7 +786,11 @@ def run_import(source, *, media_dir=None, dry_run=False, strict=False, progress=
         Counter({k: v for k, v in report.counts.items() if k[0] == "skipped"}),
     )
     writer = Writer(
-        report, media_dir=media_dir, suggested_slugs=suggested, write_files=not dry_run
+        report,
+        media_dir=media_dir,
+        suggested_slugs=suggested,
+        write_files=not dry_run,
+        overwrite=overwrite,
     )
     try:
         with transaction.atomic():

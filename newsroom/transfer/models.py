@@ -18,12 +18,19 @@ class SourceKey(models.Model):
     """The permanent key of an item in import and export files.
 
     Re-importing a file finds its items again by key, so it updates them in place instead
-    of creating duplicates, even after an editor changed their slugs.
+    of creating duplicates; and it stays after its object is deleted, so that an import
+    never brings back what an editor deleted.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     key = models.CharField(_("key"), max_length=300)
+    # What the last import wrote, to tell on the next one what changed where: a digest of
+    # the item as the file gave it, and a fingerprint of the object as it was then written.
+    imported_digest = models.CharField(_("digest of the imported item"), max_length=64, blank=True)
+    written_fingerprint = models.CharField(
+        _("fingerprint of the object as imported"), max_length=64, blank=True
+    )
 
     objects = SourceKeyQuerySet.as_manager()
 

@@ -64,17 +64,32 @@ def test_the_summary_counts_each_kind_and_language(imported):
     output, _warnings = imported
     assert "authors: 2 created" in output
     assert "topics: 2 created" in output
-    assert "articles: en: 1 created; fr: 1 created; ru: 2 created" in output
+    assert "articles: 2 created (translations written: en 1, fr 1, ru 2)" in output
     assert "Imported 7 items" in output
 
 
-def test_re_importing_updates_in_place_even_after_a_slug_change(imported, media_dir, client):
+def test_re_importing_keeps_an_editors_change(imported, media_dir):
     before = counts()
     article = corridor()
     article.slug_en = "renamed-by-an-editor"
     article.save()
     output, _warnings = run_import(FIXTURES / "newsroom.json", "--media-dir", media_dir)
-    assert "articles: en: 1 updated; fr: 1 updated; ru: 2 updated" in output
+    assert "articles: 1 unchanged, 1 kept" in output
+    assert "kept: 1 changed here since the last import" in output
+    assert Article.objects.get(pk=article.pk).slug_en == "renamed-by-an-editor"
+    assert counts() == before
+
+
+def test_overwrite_updates_in_place_even_after_a_slug_change(imported, media_dir, client):
+    before = counts()
+    article = corridor()
+    article.slug_en = "renamed-by-an-editor"
+    article.save()
+    output, _warnings = run_import(
+        FIXTURES / "newsroom.json", "--media-dir", media_dir, "--overwrite"
+    )
+    assert "overwritten: articles[0]: changed here since the last import" in output
+    assert "articles: 1 updated, 1 unchanged (translations written: en 1, fr 1, ru 1)" in output
     assert counts() == before | {"Redirect": before["Redirect"] + 1}
     assert corridor().pk == article.pk
     response = client.get("/en/articles/renamed-by-an-editor/")
@@ -87,7 +102,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(media_dir):
         FIXTURES / "newsroom.json", "--media-dir", media_dir, "--dry-run"
     )
     assert "Dry run: nothing was written" in output
-    assert "articles: en: 1 created; fr: 1 created; ru: 2 created" in output
+    assert "articles: 2 created (translations written: en 1, fr 1, ru 2)" in output
     assert set(counts().values()) == {0}
 
 
@@ -96,7 +111,7 @@ def test_a_dry_run_of_a_re_import_reports_updates(imported, media_dir):
     output, _warnings = run_import(
         FIXTURES / "newsroom.json", "--media-dir", media_dir, "--dry-run"
     )
-    assert "authors: 2 updated" in output
+    assert "authors: 2 unchanged" in output
     assert counts() == before
 
 

@@ -70,6 +70,12 @@ class Command(BaseCommand):
             "becomes a topic. Default: the top-level categories.",
         )
         parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Write every item again, even one changed or deleted on this site since "
+            "the last import (each is named). By default those are kept as they are here.",
+        )
+        parser.add_argument(
             "--strict",
             action="store_true",
             help="Treat every warning (a fallback, something left out) as an error.",
@@ -100,6 +106,7 @@ class Command(BaseCommand):
             media_dir=options["media_dir"],
             dry_run=options["dry_run"],
             strict=options["strict"],
+            overwrite=options["overwrite"],
             progress=self.progress,
         )
         for problem in report.warnings:
@@ -110,6 +117,8 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.errors)} error(s) in {path}: nothing was imported.")
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written. The import would give:")
+        for problem in report.overwritten:
+            self.stdout.write(f"overwritten: {problem}")
         for line in report.summary_lines():
             self.stdout.write(f"  {line}")
         verb = "Checked" if options["dry_run"] else "Imported"
