@@ -31,6 +31,15 @@ BREAK_BEFORE_BLOCK = re.compile(rf"<br>(\s*{BLOCK_TAG})", re.IGNORECASE)
 DOUBLE_BREAK = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
 ANY_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Containers a body cannot hold: their contents become paragraphs of their own.
+CONTAINER = re.compile(
+    r"</?(?:div|section|article|aside|header|footer|main|nav|figure|details|summary|address|"
+    r"hgroup|fieldset|form|center)\b[^>]*>",
+    re.IGNORECASE,
+)
+# Blocks the body keeps (see articles.sanitize): text outside them goes into a paragraph.
+KEPT_BLOCKS = {"p", "h2", "h3", "ul", "ol", "li", "blockquote"}
+TOKEN = re.compile(r"(<[^>]+>)")
 
 EMBED_BLOCK = re.compile(
     r"<!--\s*wp:(?:core-)?embed\S*\s+(\{.*?\})\s*-->.*?<!--\s*/wp:(?:core-)?embed\S*\s*-->",
@@ -67,7 +76,11 @@ FOOTNOTE_MARK = re.compile(
 BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<]+)\s*</p>")
 EMPTY_LINK = re.compile(r"<a\b[^>]*>(?:\s|<br>)*</a>")
 EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>|&nbsp;|\xa0)*</p>")
-EDGE_BREAKS = re.compile(r"(<p>|<li>)(?:\s*<br>)+|(?:<br>\s*)+(</p>|</li>)")
+KEPT_BLOCK_NAMES = "|".join(sorted(KEPT_BLOCKS))
+EDGE_BREAKS = re.compile(
+    rf"(<(?:{KEPT_BLOCK_NAMES})>)(?:\s*<br>)+|(?:<br>\s*)+(</?(?:{KEPT_BLOCK_NAMES})>)"
+)
+EMPTY_BLOCK = re.compile(rf"<({KEPT_BLOCK_NAMES})>(?:\s|<br>|&nbsp;|\xa0)*</\1>")
 BREAK_RUN = re.compile(r"(?:<br>\s*){2,}")
 HEADING_ELEMENT = re.compile(r"<h([23])>.*?</h\1>", re.DOTALL)
 
@@ -91,6 +104,8 @@ def wpautop(html):
     html = EMPTY_PARAGRAPH.sub("", html)
     html = LONE_BLOCK_PARAGRAPH.sub(r"\1", html)
     html = re.sub(r"<p>(<li.+?)</p>", r"\1", html)
+    html = re.sub(r"<p><blockquote([^>]*)>", r"<blockquote\1><p>", html, flags=re.IGNORECASE)
+    html = re.sub(r"</blockquote></p>", "</p></blockquote>", html, flags=re.IGNORECASE)
     html = PARAGRAPH_BEFORE_BLOCK.sub(r"\1", html)
     html = PARAGRAPH_AFTER_BLOCK.sub(r"\1", html)
     html = ANY_BREAK.sub("<br>", html)
@@ -98,6 +113,31 @@ def wpautop(html):
     html = BREAK_AFTER_BLOCK.sub(r"\1", html)
     html = BREAK_BEFORE_BLOCK.sub(r"\1", html)
     return html
+
+
+def wrap_loose_text(html):
+    """Text and inline elements found outside any block (clean HTML) go into paragraphs."""
+    out, loose, depth = [], [], 0
+
+    def flush():
+        text = "".join(loose).strip()
+        if strip_tags(text).strip():
+            out.append(f"<p>{text}</p>")
+        loose.clear()
+
+    for token in TOKEN.split(html):
+        name = re.match(r"</?([a-z0-9]+)", token)
+        if name and name.group(1) in KEPT_BLOCKS:
+            if depth == 0:
+                flush()
+            depth += -1 if token.startswith("</") else 1
+            out.append(token)
+        elif depth == 0:
+            loose.append(token)
+        else:
+            out.append(token)
+    flush()
+    return "".join(out)
 
 
 def tidy(html):
@@ -108,9 +148,7 @@ def tidy(html):
         html = EMPTY_LINK.sub("", html)
         html = EDGE_BREAKS.sub(lambda m: m.group(1) or m.group(2), html)
         html = BREAK_RUN.sub("<br>", html)
-        html = EMPTY_PARAGRAPH.sub("", html)
-        html = re.sub(r"<li>\s*</li>", "", html)
-        html = re.sub(r"<(ul|ol)>\s*</\1>", "", html)
+        html = EMPTY_BLOCK.sub("", html)
         html = re.sub(r"(<(?:ul|ol|/li)>)\s+", r"\1", html)
         html = re.sub(r"\s+(<li>|</li>|</ul>|</ol>)", r"\1", html)
     return re.sub(r"\n{2,}", "\n", html).strip()
@@ -197,10 +235,11 @@ class Conversion:
             html = IMAGE.sub("", html)
         html = FOOTNOTE_MARK.sub(r"[\1]", html)
         html = FIGCAPTION.sub(r"\n\n<p>\1</p>\n\n", html)
+        html = CONTAINER.sub("\n\n", html)
         html = HEADING.sub(lambda m: f"<{m.group(1)}h{'2' if m.group(2) in '12' else '3'}", html)
         html = wpautop(html + footnote_list(footnotes))
         html = BARE_URL_PARAGRAPH.sub(lambda m: link_paragraph(m.group(1)).strip(), html)
-        return tidy(clean_html(html))
+        return tidy(wrap_loose_text(clean_html(html)))
 
 
 def convert_body(html, footnotes=""):
