@@ -45,7 +45,14 @@ from newsroom.transfer.models import SourceKey
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "newsroom-articles.schema.json"
 MODELS = {"author": Author, "section": Section, "topic": Topic, "article": Article}
-PLURALS = {"author": "authors", "section": "sections", "topic": "topics", "article": "articles"}
+PLURALS = {
+    "author": "authors",
+    "section": "sections",
+    "topic": "topics",
+    "article": "articles",
+    "image": "images",
+    "redirect": "redirects",
+}
 # The translated fields of each kind, as registered with modeltranslation, except internal
 # bookkeeping (not editable, such as the original version a translation was confirmed against).
 TRANSLATED = {
@@ -120,7 +127,7 @@ class Report:
         """One line per kind, e.g. "articles: 2 created, 1 kept (translations written:
         en 2, fr 1)", then the reasons: what was skipped, kept or imported as a draft."""
         lines = []
-        for kind in MODELS:
+        for kind in PLURALS:
             actions = [
                 f"{self.counts[(kind, action)]} {action}"
                 for action in ACTIONS
@@ -564,7 +571,21 @@ class Writer:
         """Know the object by its key (stored by `finish()`) and point the item's old
         addresses at it."""
         self.ids[kind][data["key"]] = obj.pk
+        content_type = ContentType.objects.get_for_model(obj)
         for language, paths in data.get("old_urls", {}).items():
+            paths = {normalize_path(path) for path in paths}
+            before = {
+                path: target
+                for path, *target in Redirect.objects.filter(old_path__in=paths).values_list(
+                    "old_path", "content_type_id", "object_id", "language"
+                )
+            }
+            for path in paths:
+                target = before.get(path)
+                same = target == [content_type.pk, obj.pk, language]
+                self.report.count(
+                    "redirect", "created" if target is None else "unchanged" if same else "updated"
+                )
             Redirect.objects.point(obj, language, *paths)
 
     def free_slug(self, model, column, slug, obj):
@@ -580,8 +601,11 @@ class Writer:
         source = image_path(self.media_dir, relative)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
         name = f"{folder}/imported/{digest}{source.suffix.lower()}"
-        if not default_storage.exists(name):
+        if default_storage.exists(name):
+            self.report.count("image", "unchanged")
+        else:
             name = default_storage.save(name, clean_image(self.media_dir, relative))
+            self.report.count("image", "created")
         return name
 
     def write_author(self, data):

@@ -273,3 +273,23 @@ def test_a_truncated_export_imports_nothing(tmp_path):
     errors = failed_import(path)
     assert "not well-formed XML" in errors or "no element found" in errors
     assert set(counts().values()) == {0}
+
+
+def test_the_summary_counts_each_kind_and_translations_as_languages_of_one_article(polylang):
+    output, _warnings = polylang
+    lines = [line.strip() for line in output.splitlines()]
+    assert "authors: 2 created" in lines
+    assert "sections: 2 created" in lines
+    assert "topics: 3 created" in lines
+    assert "articles: 4 created (translations written: en 3, fr 2, ru 1)" in lines
+    assert "images: 1 created" in lines
+    assert f"redirects: {Redirect.objects.count()} created" in lines
+    assert "skipped: 1 page (publish), 1 post (trash)" in lines
+
+
+def test_the_summary_of_a_rerun_says_what_was_kept_and_why(polylang, media_dir):
+    grain_story().delete()
+    output, _warnings = run_import(POLYLANG, "--media-dir", media_dir)
+    lines = [line.strip() for line in output.splitlines()]
+    assert "articles: 3 unchanged, 1 kept" in lines
+    assert "kept: 1 deleted here since the last import" in lines
