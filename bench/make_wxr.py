@@ -1,17 +1,21 @@
 """Write a WordPress + Polylang export of a given size, for timing import_articles.
 
     python bench/make_wxr.py 3000 > bench/data/polylang-3000.xml
+    python bench/make_wxr.py 10000 --languages en > bench/data/posts-10000.xml
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py migrate
     /usr/bin/time -v python manage.py import_articles bench/data/polylang-3000.xml
 
-Each story is a Polylang translation group of an English, a French and a Russian post,
-filed under a nested category, with a Gutenberg body of about 2 KB per language.
+Each story is a Polylang translation group of one post per language (English, French and
+Russian by default), filed under a nested category, with a Gutenberg body of about 2 KB per
+language. The export is written as current WordPress writes it (WXR 1.2, https namespace).
 """
 
+import argparse
 import sys
 from xml.sax.saxutils import escape
 
-LANGUAGES = {"en": "Story", "fr": "Article", "ru": "Статья"}
+TITLES = {"en": "Story", "fr": "Article", "ru": "Статья"}
+LANGUAGES = dict(TITLES)
 SECTIONS = ["world", "economy", "science", "culture", "opinion"]
 AUTHORS = 20
 
@@ -25,11 +29,11 @@ def serialized(pairs):
 def header(out):
     out.write(
         '<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" '
-        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:excerpt="https://wordpress.org/export/1.2/excerpt/" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
-        "<wp:wxr_version>1.2</wp:wxr_version>\n"
+        'xmlns:wp="https://wordpress.org/export/1.2/">\n<channel>\n'
+        "<link>https://bench.example.org</link>\n<wp:wxr_version>1.2</wp:wxr_version>\n"
         "<wp:base_site_url>https://bench.example.org</wp:base_site_url>\n"
     )
     for index in range(AUTHORS):
@@ -94,8 +98,30 @@ def item(out, story, code, post_id):
     )
 
 
-def main(stories):
-    out = sys.stdout
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Write a WordPress (Polylang) export to standard output, for timing "
+        "import_articles."
+    )
+    parser.add_argument(
+        "stories", type=int, nargs="?", default=3000, help="Stories to write (default 3000)."
+    )
+    parser.add_argument(
+        "--languages",
+        default=",".join(TITLES),
+        help="Comma-separated languages of each story, one post each (default en,fr,ru).",
+    )
+    options = parser.parse_args(argv)
+    codes = [code.strip() for code in options.languages.split(",") if code.strip()]
+    unknown = set(codes) - set(TITLES)
+    if unknown or not codes:
+        parser.error(f"--languages: choose among {', '.join(TITLES)}")
+    LANGUAGES.clear()
+    LANGUAGES.update({code: TITLES[code] for code in codes})
+    write(sys.stdout, options.stories)
+
+
+def write(out, stories):
     header(out)
     post_id = 1000
     for story in range(stories):
@@ -106,4 +132,4 @@ def main(stories):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)
+    main()
