@@ -9,6 +9,7 @@ twice: once to check, once to write. Both passes stream, so a large file is neve
 import hashlib
 import json
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -16,15 +17,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.db import IntegrityError, router, transaction
+from django.db.models.signals import post_save, pre_save
+from django.utils import timezone, translation
 from jsonschema import Draft202012Validator
 from modeltranslation.translator import translator
+from reversion.models import Revision, Version
 
-from articles.invalidation import mark_articles_changed
+from articles.invalidation import article_saved, mark_articles_changed, remember_listed_values
 from articles.links import store_article_links
 from articles.models import (
     Article,
@@ -35,7 +39,8 @@ from articles.models import (
     Topic,
     language_codes,
 )
-from articles.revisions import save_revision_if_changed
+from articles.revisions import save_revision_if_changed, versioned_columns
+from articles.search import index_article, refresh_search_index
 from articles.services import content_changed
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
@@ -64,6 +69,7 @@ TRANSLATED = {
     for kind, model in MODELS.items()
 }
 AUTHOR_LINKS = ["email", "website", "mastodon", "bluesky", "x", "linkedin"]
+SEARCH_INDEX_UID = "articles.search.index_article"
 
 
 @dataclass(frozen=True)
@@ -499,6 +505,47 @@ def chunked(items, size):
         yield items[start : start + size]
 
 
+@contextmanager
+def per_row_side_effects_deferred():
+    """Saves of new articles without what their signals do row by row (the search index,
+    marks for the page cache): `Writer.finish()` does both in bulk once the rows are
+    written, for the thousands of articles of an archive."""
+    deferred = [
+        (pre_save, remember_listed_values, None),
+        (post_save, article_saved, None),
+        (post_save, index_article, SEARCH_INDEX_UID),
+    ]
+    for signal, receiver, uid in deferred:
+        signal.disconnect(receiver, sender=Article, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        for signal, receiver, uid in deferred:
+            signal.connect(receiver, sender=Article, dispatch_uid=uid)
+
+
+def save_first_revisions(article_ids, comment):
+    """The first revision of each of these articles, in bulk, as `save_revision()` keeps one
+    (its texts serialized by django-reversion's format for Article)."""
+    articles = list(Article.objects.filter(pk__in=article_ids))
+    revisions = Revision.objects.bulk_create(
+        [Revision(date_created=timezone.now(), comment=comment) for _article in articles]
+    )
+    content_type = ContentType.objects.get_for_model(Article)
+    Version.objects.bulk_create(
+        Version(
+            revision=revision,
+            object_id=str(article.pk),
+            content_type=content_type,
+            db=router.db_for_write(Article),
+            format="json",
+            serialized_data=serializers.serialize("json", [article], fields=versioned_columns()),
+            object_repr=str(article),
+        )
+        for revision, article in zip(revisions, articles, strict=True)
+    )
+
+
 class Writer:
     """Creates or updates one object per record; call `finish()` after the last record.
 
@@ -521,6 +568,8 @@ class Writer:
         self.related = {}  # article key -> related article keys
         self.written_articles = set()
         self.written = []  # (kind, key, pk, digest) of every object written
+        self.new_articles = []  # ids of the articles created, for their first revisions
+        self.modified_at = {}  # article id -> last modification at the source
         self.location = None
 
     def write(self, record):
@@ -673,7 +722,11 @@ class Writer:
                 setattr(article, f"{name}_{language}", value)
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
-        article.save()
+        if created:
+            with per_row_side_effects_deferred():
+                article.save()
+        else:
+            article.save()
         if article.is_scheduled and article.published_at != was_scheduled_at:
             # As when an editor schedules it: `publish_scheduled` performs what follows
             # its going live, and the history shows it.
@@ -684,18 +737,26 @@ class Writer:
                 published_at=article.published_at,
             )
         # The history starts with the imported texts: the first edit on the desk can be
-        # compared with them.
-        save_revision_if_changed(article, by=None, comment="Imported")
+        # compared with them (a new article's first revision is written by `finish()`).
+        if created:
+            self.new_articles.append(article.pk)
+        else:
+            save_revision_if_changed(article, by=None, comment="Imported")
         if data.get("modified_at"):
             # The source's own last change, not the moment of the import (auto_now would
             # set that): readers, feeds and sitemaps date the article by it.
-            article.updated_at = parse_time(data["modified_at"])
-            Article.objects.filter(pk=article.pk).update(updated_at=article.updated_at)
+            self.modified_at[article.pk] = parse_time(data["modified_at"])
         if not created:
             Redirect.objects.remember_slug_changes(article, old_slugs)
         self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])
-        if "topics" in data:
-            article.topics.set([self.ids["topic"][key] for key in data["topics"]])
+        topic_ids = [self.ids["topic"][key] for key in dict.fromkeys(data.get("topics", []))]
+        if created:
+            Article.topics.through.objects.bulk_create(
+                Article.topics.through(article_id=article.pk, topic_id=topic_id)
+                for topic_id in topic_ids
+            )
+        elif "topics" in data:
+            article.topics.set(topic_ids)
         if "related" in data:
             self.related[data["key"]] = data["related"]
         self.written_articles.add(article.pk)
@@ -730,6 +791,14 @@ class Writer:
                 for position, target in enumerate(t for t in targets if t and t != source)
             )
         self.store_forward_links()
+        Article.objects.bulk_update(
+            [Article(pk=pk, updated_at=moment) for pk, moment in self.modified_at.items()],
+            ["updated_at"],
+            batch_size=500,
+        )
+        for article_ids in chunked(self.new_articles, 500):
+            refresh_search_index(article_ids)
+            save_first_revisions(article_ids, comment="Imported")
         self.store_import_states()
         for article_ids in chunked(sorted(self.written_articles), 500):
             mark_articles_changed(article_ids)
