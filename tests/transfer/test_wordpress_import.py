@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from articles.models import Article, Section, Topic
+from articles.revisions import revisions_of
 from authors.models import Author
 from newsroom.permalinks.models import Redirect
 from newsroom.transfer.models import SourceKey
@@ -293,3 +294,11 @@ def test_the_summary_of_a_rerun_says_what_was_kept_and_why(polylang, media_dir):
     lines = [line.strip() for line in output.splitlines()]
     assert "articles: 3 unchanged, 1 kept" in lines
     assert "kept: 1 deleted here since the last import" in lines
+
+
+def test_imported_articles_are_indexed_for_search_and_have_their_first_revision(polylang, client):
+    page = client.get("/en/search/?q=reinsurers").content.decode()
+    assert "Insuring the grain corridor" in page
+    [imported] = revisions_of(grain_story())
+    assert imported.revision.comment == "Imported"
+    assert imported.field_dict["title_fr"] == "Assurer le corridor céréalier"
