@@ -70,6 +70,10 @@ TRANSLATED = {
 }
 AUTHOR_LINKS = ["email", "website", "mastodon", "bluesky", "x", "linkedin"]
 SEARCH_INDEX_UID = "articles.search.index_article"
+SLUG_COLUMNS = {
+    "author": ["slug"],
+    **dict.fromkeys(["section", "topic", "article"], [f"slug_{c}" for c in language_codes()]),
+}
 
 
 @dataclass(frozen=True)
@@ -570,6 +574,8 @@ class Writer:
         self.written = []  # (kind, key, pk, digest) of every object written
         self.new_articles = []  # ids of the articles created, for their first revisions
         self.modified_at = {}  # article id -> last modification at the source
+        self.old_addresses = {}  # old path -> (content type id, object id, language)
+        self.slug_owners = {}  # (model, column) -> {slug: pk}, read when first needed
         self.location = None
 
     def write(self, record):
@@ -620,29 +626,56 @@ class Writer:
         """Know the object by its key (stored by `finish()`) and point the item's old
         addresses at it."""
         self.ids[kind][data["key"]] = obj.pk
-        content_type = ContentType.objects.get_for_model(obj)
+        content_type_id = ContentType.objects.get_for_model(obj).pk
         for language, paths in data.get("old_urls", {}).items():
-            paths = {normalize_path(path) for path in paths}
+            for path in paths:
+                self.old_addresses[normalize_path(path)] = (content_type_id, obj.pk, language)
+        for column in SLUG_COLUMNS[kind]:
+            if (type(obj), column) in self.slug_owners and getattr(obj, column):
+                self.slug_owners[(type(obj), column)][getattr(obj, column)] = obj.pk
+
+    def store_old_addresses(self):
+        """Point each written item's old addresses at it, whatever they led to before (as
+        `Redirect.objects.point()` does), a chunk of addresses at a time."""
+        for paths in chunked(list(self.old_addresses), 500):
             before = {
-                path: target
+                path: tuple(target)
                 for path, *target in Redirect.objects.filter(old_path__in=paths).values_list(
                     "old_path", "content_type_id", "object_id", "language"
                 )
             }
             for path in paths:
                 target = before.get(path)
-                same = target == [content_type.pk, obj.pk, language]
-                self.report.count(
-                    "redirect", "created" if target is None else "unchanged" if same else "updated"
-                )
-            Redirect.objects.point(obj, language, *paths)
+                action = "created" if target is None else "updated"
+                if target == self.old_addresses[path]:
+                    action = "unchanged"
+                self.report.count("redirect", action)
+            Redirect.objects.bulk_create(
+                [
+                    Redirect(
+                        old_path=path,
+                        content_type_id=self.old_addresses[path][0],
+                        object_id=self.old_addresses[path][1],
+                        language=self.old_addresses[path][2],
+                    )
+                    for path in paths
+                ],
+                update_conflicts=True,
+                unique_fields=["old_path"],
+                update_fields=["content_type", "object_id", "language"],
+            )
 
     def free_slug(self, model, column, slug, obj):
         """`slug` unless another object has it and slugs are only suggestions."""
         if not self.suggested_slugs:
             return slug
-        taken = model.objects.filter(**{column: slug}).exclude(pk=obj.pk).exists()
-        return None if taken else slug
+        if (model, column) not in self.slug_owners:
+            # Every slug in use, read once: a query per slug would cost an archive dearly.
+            self.slug_owners[(model, column)] = dict(
+                model.objects.filter(**{f"{column}__isnull": False}).values_list(column, "pk")
+            )
+        owner = self.slug_owners[(model, column)].get(slug)
+        return None if owner is not None and owner != obj.pk else slug
 
     def stored_image(self, relative, folder):
         """The storage name of a clean copy of `relative`, named by the source's content so
@@ -791,6 +824,7 @@ class Writer:
                 for position, target in enumerate(t for t in targets if t and t != source)
             )
         self.store_forward_links()
+        self.store_old_addresses()
         Article.objects.bulk_update(
             [Article(pk=pk, updated_at=moment) for pk, moment in self.modified_at.items()],
             ["updated_at"],
