@@ -20,6 +20,7 @@ from js_asset import Media
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles import revisions, roles, services, translation_desk
+from articles.forms import EditConflictForm
 from articles.links import stored_href
 from articles.models import (
     Article,
@@ -127,10 +128,6 @@ class ScheduleForm(forms.Form):
     )
 
 
-def edit_token(updated_at):
-    return updated_at.isoformat() if updated_at else ""
-
-
 class ArticleContentInline(admin.TabularInline):
     """Bylines and related links change only with the right to change the whole article."""
 
@@ -163,11 +160,7 @@ class RelatedArticleInline(ArticleContentInline):
     fields = ["target", "position"]
 
 
-class ArticleForm(forms.ModelForm):
-    """The article form. It refuses to save over someone else's save made since it was
-    opened (`edit_base` holds the update time it was opened with)."""
-
-    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+class ArticleForm(EditConflictForm):
     no_translation_impact = forms.BooleanField(
         label=_("No translation impact"),
         required=False,
@@ -176,34 +169,6 @@ class ArticleForm(forms.ModelForm):
             "flagged as outdated."
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["edit_base"].initial = edit_token(self.instance.updated_at)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk is None:
-            return cleaned_data
-        saved = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
-        if cleaned_data.get("edit_base") != edit_token(saved.first()):
-            last = self.instance.events.select_related("by").first()
-            history = reverse("admin:articles_article_history", args=[self.instance.pk])
-            raise ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _(
-                        "%(who)s saved this article after you opened it, so your changes were "
-                        "not saved, to keep theirs. Copy what you need, reload the page, and "
-                        "apply your changes again."
-                    )
-                    % {"who": (last and last.by) or _("Someone else")},
-                    history,
-                    _("See what changed"),
-                )
-            )
-        return cleaned_data
 
 
 @admin.register(Article)

@@ -1,8 +1,10 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -131,3 +133,44 @@ class SearchForm(forms.Form):
         if data["until"]:
             conditions.append(Q(published_at__lt=start_of_day(data["until"] + timedelta(days=1))))
         return Article.objects.filter(*conditions) if conditions else None
+
+
+def edit_token(updated_at):
+    return updated_at.isoformat() if updated_at else ""
+
+
+class EditConflictForm(forms.ModelForm):
+    """An article form that refuses to save over someone else's save made since it was
+    opened (`edit_base` holds the update time it was opened with). The refusal names who
+    saved, links to what changed, and keeps what was typed. Every form that edits an
+    existing article derives from it."""
+
+    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_base"].initial = edit_token(self.instance.updated_at)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        saved = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        if cleaned_data.get("edit_base") != edit_token(saved.first()):
+            last = self.instance.events.select_related("by").first()
+            history = reverse("admin:articles_article_history", args=[self.instance.pk])
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "%(who)s saved this article after you opened it, so your changes were "
+                        "not saved, to keep theirs. Copy what you need, reload the page, and "
+                        "apply your changes again."
+                    )
+                    % {"who": (last and last.by) or _("Someone else")},
+                    history,
+                    _("See what changed"),
+                )
+            )
+        return cleaned_data

@@ -75,9 +75,9 @@ def available_transitions(article, user):
     return names
 
 
-def record_edit(article, *, by):
-    """An editor's or translator's save of the article's content."""
-    return content_changed(article, by=by, action=Action.EDITED)
+def record_edit(article, *, by, language=""):
+    """An editor's save of the article's content, or a translator's of one `language`."""
+    return content_changed(article, by=by, action=Action.EDITED, language=language)
 
 
 def content_changed(article, *, by, action, published_at=None, language=""):

@@ -11,12 +11,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from articles import roles
+from articles import roles, services
 from articles.diffs import text_changes
+from articles.forms import EditConflictForm
 from articles.models import TRANSLATED_TEXT_FIELDS, Article, TranslationState
 
 
-class TranslationForm(forms.ModelForm):
+class TranslationForm(EditConflictForm):
     def _update_errors(self, errors):
         """The model's `clean()` may name fields this form does not show (`ready_fr`):
         report those above the form."""
@@ -49,9 +50,12 @@ def translation_view(model_admin, request, object_id, language):
 
     form = translation_form(language, request.POST or None, instance=article)
     if request.method == "POST" and form.is_valid():
+        confirmed = "_confirm" in request.POST
+        if confirmed:
+            setattr(article, f"translated_from_{language}", article.original_version)
         form.save()
-        if "_confirm" in request.POST:
-            article.confirm_translation(language)
+        services.record_edit(article, by=request.user, language=language)
+        if confirmed:
             message = _("%(language)s translation saved and confirmed up to date.")
         else:
             message = _("%(language)s translation saved.")

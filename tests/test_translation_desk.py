@@ -24,6 +24,16 @@ def translation_url(article, language):
     return reverse("admin:articles_article_translation", args=[article.pk, language])
 
 
+def translation_data(article, language="fr", **fields):
+    """What the translator's page posts when opened now, with `fields` typed in."""
+    data = {
+        f"{field}_{language}": getattr(article, f"{field}_{language}") or ""
+        for field in ("title", "standfirst", "body")
+    }
+    data["edit_base"] = Article.objects.get(pk=article.pk).updated_at.isoformat()
+    return data | fields
+
+
 def outdated(**fields):
     article = ArticleFactory(translated=True, **fields)
     article.body_en = "<p>The body.</p><h2>A subheading</h2><p>More body, with a new fact.</p>"
@@ -153,12 +163,7 @@ def test_saving_without_confirming_keeps_the_flag(editor_client):
     article = outdated()
     response = editor_client.post(
         translation_url(article, "fr"),
-        {
-            "title_fr": "Titre revu",
-            "standfirst_fr": "",
-            "body_fr": "<p>Corps revu.</p>",
-            "_save": "1",
-        },
+        translation_data(article, title_fr="Titre revu", body_fr="<p>Corps revu.</p>", _save="1"),
     )
     assert response.status_code == 302
     article.refresh_from_db()
@@ -170,12 +175,7 @@ def test_save_and_confirm_clears_the_flag_and_logs_who(editor_client, admin_user
     article = outdated()
     response = editor_client.post(
         translation_url(article, "fr"),
-        {
-            "title_fr": article.title_fr,
-            "standfirst_fr": article.standfirst_fr,
-            "body_fr": "<p>Corps, avec un fait nouveau.</p>",
-            "_confirm": "1",
-        },
+        translation_data(article, body_fr="<p>Corps, avec un fait nouveau.</p>", _confirm="1"),
         follow=True,
     )
     article.refresh_from_db()
@@ -191,7 +191,7 @@ def test_a_translation_that_cannot_stay_ready_is_refused_with_a_message(editor_c
     article = outdated()
     response = editor_client.post(
         translation_url(article, "fr"),
-        {"title_fr": article.title_fr, "standfirst_fr": "", "body_fr": "", "_confirm": "1"},
+        translation_data(article, standfirst_fr="", body_fr="", _confirm="1"),
     )
     assert response.status_code == 200
     assert "A translation needs a title and a body to be ready." in response.content.decode()
@@ -218,7 +218,8 @@ def test_roles_are_enforced_on_the_server(client, django_user_model):
     assert client.get(reverse(MATRIX)).status_code == 200
     assert client.get(translation_url(article, "fr")).status_code == 403
     response = client.post(
-        translation_url(article, "fr"), {"title_fr": "X", "body_fr": "<p>X</p>", "_confirm": "1"}
+        translation_url(article, "fr"),
+        translation_data(article, title_fr="X", body_fr="<p>X</p>", _confirm="1"),
     )
     assert response.status_code == 403
     article.refresh_from_db()
@@ -263,3 +264,56 @@ def test_article_changelist_marks_and_filters_outdated(editor_client):
     assert 'class="readiness readiness-outdated" title="outdated">FR</span>' in (
         response.content.decode()
     )
+
+
+def test_a_translation_saved_over_a_later_edit_of_the_same_language_is_refused(
+    client, django_user_model
+):
+    """Two people on the same translation: the second save keeps the first one's text."""
+    article = ArticleFactory(translated=True)
+    first = django_user_model.objects.create_superuser("first", password="x")
+    second = django_user_model.objects.create_superuser("second", password="x")
+    opened_by_second = translation_data(article)
+    client.force_login(first)
+    response = client.post(
+        translation_url(article, "fr"), translation_data(article, title_fr="Titre du premier")
+    )
+    assert response.status_code == 302
+    client.force_login(second)
+    response = client.post(
+        translation_url(article, "fr"), opened_by_second | {"title_fr": "Titre du second"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "first saved this article after you opened it" in html
+    assert reverse("admin:articles_article_history", args=[article.pk]) in html
+    assert 'value="Titre du second"' in html
+    assert Article.objects.get(pk=article.pk).title_fr == "Titre du premier"
+
+
+def test_an_editors_save_after_the_translator_opened_the_page_is_kept(client, admin_user):
+    article = ArticleFactory(translated=True)
+    opened_by_translator = translation_data(article)
+    client.force_login(admin_user)
+    data = change_form_data(client, article)
+    data["body_fr"] = ["<p>Correction de la rédaction.</p>"]
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    assert client.post(change, data).status_code == 302
+    article.refresh_from_db()
+    assert article.body_fr == "<p>Correction de la rédaction.</p>"
+    response = client.post(
+        translation_url(article, "fr"), opened_by_translator | {"title_fr": "Titre"}
+    )
+    assert response.status_code == 200
+    assert "saved this article after you opened it" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title_fr != "Titre"
+    assert article.body_fr == "<p>Correction de la rédaction.</p>"
+
+
+def test_a_translation_page_post_without_the_edit_marker_is_refused(editor_client):
+    article = ArticleFactory(translated=True)
+    data = translation_data(article, title_fr="Écriture aveugle")
+    data.pop("edit_base")
+    assert editor_client.post(translation_url(article, "fr"), data).status_code == 200
+    assert Article.objects.get(pk=article.pk).title_fr != "Écriture aveugle"
