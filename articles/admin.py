@@ -422,6 +422,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
             )
@@ -464,16 +465,18 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         ]
 
     def link_search_view(self, request):
-        """Articles whose title or standfirst matches `q`, in any language, for linking to
-        them from a body (articles/links.py). Unpublished ones too: their links show as
-        plain text until they are released."""
+        """Articles the user may see whose title or standfirst matches `q`, in any language,
+        for linking to them from a body (articles/links.py). Unpublished ones too, marked
+        so: their links show as plain text until they are released."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         term = request.GET.get("q", "").strip()
         if not term:
             return JsonResponse({"results": []})
         articles, _may_have_duplicates = self.get_search_results(
-            request, Article.objects.defer(*translated("body")).order_by("-pk"), term
+            request,
+            Article.objects.visible_to(request.user).defer(*translated("body")).order_by("-pk"),
+            term,
         )
         return JsonResponse(
             {
@@ -481,7 +484,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
                     {
                         "id": article.pk,
                         "title": str(article),
-                        "status": str(article.get_status_display()),
+                        "status": str(article.status_label),
                         "languages": article.released_languages(),
                         "href": stored_href(article.pk),
                     }
@@ -511,9 +514,10 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
-        label = _("Scheduled") if article.is_scheduled else article.get_status_display()
         state = "scheduled" if article.is_scheduled else article.status
-        return format_html('<span class="status-badge status-{}">{}</span>', state, label)
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>', state, article.status_label
+        )
 
     @admin.display(description=_("activity"))
     def activity(self, article):
@@ -632,6 +636,7 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .with_translation_states()
             .only("pk", "original_language", "status", "published_at", *translated("title"))
         )
