@@ -275,3 +275,25 @@ def test_a_translator_uses_the_translation_page_of_their_language_only(
     response = client.post(russian, {"title_ru": "Подмена", "body_ru": "<p>Текст</p>"})
     assert response.status_code == 403
     assert not Article.objects.get(pk=others_draft.pk).title_ru
+
+
+def test_an_editor_links_an_author_profile_to_a_user_account_by_autocomplete(
+    client, editor, author
+):
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "authors", "model_name": "author", "field_name": "user", "term": "auth"},
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["author"]
+
+
+@pytest.mark.parametrize("role", ["author", "translator"])
+def test_only_editors_look_user_accounts_up(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "authors", "model_name": "author", "field_name": "user", "term": "a"},
+    )
+    assert response.status_code == 403
