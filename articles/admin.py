@@ -358,12 +358,25 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             return ArticlePreviewView.as_view(article=article, preview_url=preview_url)(request)
 
     def transition_view(self, request, object_id, transition):
-        """A confirmation page for one workflow step; the POST runs it through services."""
+        """A confirmation page for one workflow step; the POST runs it through services.
+        A step the user may not take now is refused at once, on the desk, with the reason."""
         article = self.get_object(request, unquote(object_id))
         if article is None or transition not in TRANSITION_LABELS:
             raise Http404
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "title": TRANSITION_LABELS[transition],
+            "time_zone": timezone.get_current_timezone_name(),
+            "now": timezone.localtime(),
+        }
+        refusal = services.refusal(transition, article, request.user)
+        if refusal:
+            context["refusal"] = refusal
+            return TemplateResponse(
+                request, "admin/articles/article/transition.html", context, status=403
+            )
         form = ScheduleForm(request.POST or None) if transition == "schedule" else None
         if request.method == "POST" and (form is None or form.is_valid()):
             extra = {"at": form.cleaned_data["published_at"]} if form else {}
@@ -374,14 +387,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             else:
                 self.message_user(request, DONE_MESSAGES[transition] % {"article": article})
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "article": article,
-            "title": TRANSITION_LABELS[transition],
-            "form": form,
-            "time_zone": timezone.get_current_timezone_name(),
-        }
+        context["form"] = form
         return TemplateResponse(request, "admin/articles/article/transition.html", context)
 
     def run_transition(self, request, queryset, transition):

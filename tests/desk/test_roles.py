@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import roles
+from articles import roles, services
 from articles.models import Article
 from tests.desk.conftest import change_form_data
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -297,3 +297,43 @@ def test_only_editors_look_user_accounts_up(client, request, role):
         {"app_label": "authors", "model_name": "author", "field_name": "user", "term": "a"},
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "transition", "reason"),
+    [
+        ("author", "publish", "Only an editor can publish, schedule or unpublish."),
+        ("translator", "publish", "Only an editor can publish, schedule or unpublish."),
+        ("author", "schedule", "Only an editor can publish, schedule or unpublish."),
+        ("translator", "submit_for_review", "or an editor can submit it."),
+    ],
+)
+def test_a_forbidden_step_is_refused_at_once_on_the_desk_with_the_reason(
+    client, request, role, transition, reason, own_draft
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(transition_url(own_draft, transition))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert reason in html
+    assert 'id="site-name"' in html  # the admin's own page, not the public site's 403
+    assert f'href="{change_url(own_draft)}"' in html
+    assert 'class="workflow-form"' not in html
+
+
+def test_a_step_impossible_now_is_refused_with_the_reason(client, editor):
+    live = ArticleFactory()
+    client.force_login(editor)
+    response = client.get(transition_url(live, "publish"))
+    assert response.status_code == 403
+    assert "This article is already published." in response.content.decode()
+
+
+def test_the_desk_offers_exactly_the_steps_it_accepts(client, request, own_draft):
+    for role in ("editor", "author", "translator"):
+        user = request.getfixturevalue(role)
+        client.force_login(user)
+        offered = set(services.available_transitions(own_draft, user))
+        for transition in services.CHECKS:
+            status = client.get(transition_url(own_draft, transition)).status_code
+            assert (status == 200) == (transition in offered), (role, transition)
