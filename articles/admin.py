@@ -421,6 +421,17 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     def unpublish_selected(self, request, queryset):
         self.run_transition(request, queryset, "unpublish")
 
+    def view_on_site(self, article):
+        """The article in a language readers see it in (the admin's own language or the
+        original first); its preview while it is live in none."""
+        live = article.released_languages()
+        for code in [translation.get_language(), article.original_language, *live]:
+            if code in live:
+                return article.get_absolute_url(code)
+        return reverse(
+            "admin:articles_article_preview", args=[article.pk, article.original_language]
+        )
+
     def has_publish_permission(self, request):
         return roles.is_editor(request.user)
 
