@@ -14,13 +14,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_prose_editor.fields import ProseEditorFormField
-from django_prose_editor.widgets import AdminProseEditorWidget
-from js_asset import Media
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles import revisions, roles, services, translation_desk
-from articles.forms import EditConflictForm
+from articles.forms import EditConflictForm, media_with_nonce, rich_text_field
 from articles.links import stored_href
 from articles.models import (
     Article,
@@ -33,7 +30,6 @@ from articles.models import (
     language_codes,
     translation_state_filter,
 )
-from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 from articles.views import ArticlePreviewView
 from newsroom.images.admin import focal_point_picker
 from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
@@ -64,19 +60,10 @@ class RichTextAdminMixin:
             return field
         if translated_field.name not in self.rich_text_fields:
             return field
-        return ProseEditorFormField(
-            config={"extensions": EDITOR_EXTENSIONS},
-            sanitize=clean_html,
-            label=field.label,
-            help_text=field.help_text,
-            required=False,
-            # Keep modeltranslation's classes: they put the field in its language tab.
-            widget=AdminProseEditorWidget(attrs=field.widget.attrs),
-        )
+        return rich_text_field(field)
 
     def render_change_form(self, request, context, *args, **kwargs):
-        # The editor's import map is an inline script: it runs under the CSP with the nonce.
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        context["media"] = media_with_nonce(request, context["media"])
         return super().render_change_form(request, context, *args, **kwargs)
 
 

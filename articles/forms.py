@@ -9,8 +9,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import Media
 
 from articles.models import Article, Section, Topic, active_language, language_codes
+from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 from authors.models import Author
 from newsroom.pagecache.remembered import remembered_until_changed
 
@@ -174,3 +178,22 @@ class EditConflictForm(forms.ModelForm):
                 )
             )
         return cleaned_data
+
+
+def rich_text_field(field):
+    """`field` (a body or bio's plain form field) as the rich text editor, offering what
+    `clean_html()` keeps: the one editor of every desk form."""
+    return ProseEditorFormField(
+        config={"extensions": EDITOR_EXTENSIONS},
+        sanitize=clean_html,
+        label=field.label,
+        help_text=field.help_text,
+        required=False,
+        # Keep modeltranslation's classes: they put the field in its language tab.
+        widget=AdminProseEditorWidget(attrs=field.widget.attrs),
+    )
+
+
+def media_with_nonce(request, media):
+    """The editor's import map is an inline script: it runs under the CSP with the nonce."""
+    return Media.from_media(media, nonce=request.csp_nonce)

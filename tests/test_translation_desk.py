@@ -1,11 +1,20 @@
 """The translation desk in the admin: the matrix, the translator's page, the "no impact" save."""
 
+import json
+import re
+from html import unescape
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.urls import reverse
 
+from articles import roles
 from articles.admin import TranslationMatrixAdmin
 from articles.models import Article, TranslationState
+from articles.revisions import revisions_of
+from tests.desk.conftest import member
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +29,12 @@ def editor_client(client, admin_user):
     return client
 
 
+@pytest.fixture
+def translator(db):
+    call_command("setup_roles", stdout=StringIO())
+    return member("translator", roles.translator_group("fr"))
+
+
 def translation_url(article, language):
     return reverse("admin:articles_article_translation", args=[article.pk, language])
 
@@ -30,7 +45,10 @@ def translation_data(article, language="fr", **fields):
         f"{field}_{language}": getattr(article, f"{field}_{language}") or ""
         for field in ("title", "standfirst", "body")
     }
-    data["edit_base"] = Article.objects.get(pk=article.pk).updated_at.isoformat()
+    saved = Article.objects.get(pk=article.pk)
+    data["edit_base"] = saved.updated_at.isoformat()
+    if getattr(saved, f"ready_{language}"):
+        data[f"ready_{language}"] = "on"
     return data | fields
 
 
@@ -317,3 +335,71 @@ def test_a_translation_page_post_without_the_edit_marker_is_refused(editor_clien
     data.pop("edit_base")
     assert editor_client.post(translation_url(article, "fr"), data).status_code == 200
     assert Article.objects.get(pk=article.pk).title_fr != "Écriture aveugle"
+
+
+def editor_config(html, name):
+    """The rich text editor's configuration of the field `name` on a page."""
+    textarea = re.search(rf'<textarea[^>]*name="{name}"[^>]*>', html)
+    assert textarea, f"no textarea {name}"
+    found = re.search(r'data-django-prose-editor-\w+="([^"]*)"', textarea[0])
+    assert found, f"{name} is a plain text box"
+    return json.loads(unescape(found[1]))
+
+
+def test_the_translators_page_has_the_article_forms_editor_under_the_csp(editor_client):
+    article = ArticleFactory(translated=True)
+    response = editor_client.get(translation_url(article, "fr"))
+    html = response.content.decode()
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    main_form = editor_client.get(change).content.decode()
+    assert editor_config(html, "body_fr") == editor_config(main_form, "body_fr")
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    assert f'<script type="importmap" nonce="{nonce}">' in html
+
+
+def test_the_translators_page_keeps_only_the_allowlist(editor_client):
+    article = ArticleFactory(translated=True)
+    body = '<h2>Titre</h2><p>Un.</p><p onclick="x()">Deux <script>alert(1)</script></p>'
+    response = editor_client.post(
+        translation_url(article, "fr"), translation_data(article, body_fr=body)
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body_fr == "<h2>Titre</h2><p>Un.</p><p>Deux </p>"
+
+
+def test_the_translator_marks_their_language_ready(client, translator):
+    article = ArticleFactory(title_fr="Titre", body_fr="<p>Corps.</p>")
+    assert article.translation_state("fr") == TranslationState.IN_PROGRESS
+    client.force_login(translator)
+    response = client.post(
+        translation_url(article, "fr"), translation_data(article, ready_fr="on", _confirm="1")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.ready_fr and article.translation_state("fr") == TranslationState.READY
+    page = client.get(translation_url(article, "fr")).content.decode()
+    assert re.search(r'<input type="checkbox" name="ready_fr"[^>]* checked>', page)
+
+
+def test_a_translation_cannot_be_ready_without_a_body(client, translator):
+    article = ArticleFactory(title_fr="Titre", body_fr="")
+    client.force_login(translator)
+    response = client.post(
+        translation_url(article, "fr"), translation_data(article, ready_fr="on")
+    )
+    assert response.status_code == 200
+    assert "A translation needs a title and a body to be ready." in response.content.decode()
+    assert not Article.objects.get(pk=article.pk).ready_fr
+
+
+def test_a_translators_save_leaves_a_revision_and_an_activity_entry(client, translator):
+    article = ArticleFactory(translated=True)
+    client.force_login(translator)
+    client.post(translation_url(article, "fr"), translation_data(article, title_fr="Nouveau"))
+    revision = revisions_of(article).first()
+    assert (revision.revision.user, revision.field_dict["title_fr"]) == (translator, "Nouveau")
+    event = article.events.first()
+    assert (event.action, event.language, event.by) == ("edited", "fr", translator)
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "Edited (FR) · translator" in history.content.decode()
