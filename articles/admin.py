@@ -5,7 +5,7 @@ from django.contrib.admin.options import flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -112,6 +112,14 @@ class ScheduleForm(forms.Form):
         label=_("Publication time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
+    )
+
+
+class RestoreForm(forms.Form):
+    """Which language a restore puts back: one, or all (empty)."""
+
+    language = forms.ChoiceField(
+        choices=[("", _("All languages")), *settings.LANGUAGES], required=False
     )
 
 
@@ -310,17 +318,46 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
     def restore_view(self, request, object_id, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """A confirmation page with what a restore changes, language by language; the POST
+        restores the chosen language, or all."""
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404
         version = revisions.revisions_of(article).filter(pk=version_id).first()
         if version is None:
             raise Http404
-        revisions.restore(article, version, by=request.user)
-        self.message_user(request, _("The earlier revision is restored."))
-        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        if not roles.can_edit_everything(request.user, article):
+            raise PermissionDenied
+        form = RestoreForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            language = form.cleaned_data["language"] or None
+            try:
+                revisions.restore(article, version, by=request.user, language=language)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("The earlier revision is restored."))
+                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        every_language = revisions.restored_texts(article, version, language_codes())
+        changes = revisions.compare_texts(revisions.current_texts(article), every_language)
+        refusals = revisions.restore_refusals(article, every_language)
+        names = dict(settings.LANGUAGES)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "version": version,
+            "title": _("Restore a revision: %(article)s") % {"article": article},
+            "form": form,
+            "changes": [
+                (code, names[code], fields, refusals.get(code)) for code, fields in changes
+            ],
+            "restorable_languages": [
+                (code, names[code]) for code, _fields in changes if code not in refusals
+            ],
+            "every_language_refused": bool(refusals),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
 
     def preview_view(self, request, object_id, language):
         """The article page in `language` as readers will see it: the saved version on GET,

@@ -9,7 +9,8 @@ import difflib
 import re
 
 import reversion
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -62,19 +63,59 @@ def revisions_of(article):
 def compare(older, newer):
     """[(language code, [(field label, diff html), ...]), ...] for what changed between two
     versions, language by language; unchanged fields and languages are left out."""
+    return compare_texts(older.field_dict, newer.field_dict)
+
+
+def compare_texts(before, after, languages=None):
+    """`compare()` of two {column: text} dicts, over `languages` (default: all)."""
     changes = []
-    for code in language_codes():
+    for code in languages or language_codes():
         fields = []
         for field in versioned_fields():
             column = f"{field}_{code}"
-            before = older.field_dict.get(column) or ""
-            after = newer.field_dict.get(column) or ""
-            if before != after:
+            old, new = before.get(column) or "", after.get(column) or ""
+            if old != new:
                 label = Article._meta.get_field(field).verbose_name
-                fields.append((label, word_diff(before, after)))
+                fields.append((label, word_diff(old, new)))
         if fields:
             changes.append((code, fields))
     return changes
+
+
+def current_texts(article):
+    return {column: getattr(article, column) for column in versioned_columns()}
+
+
+def restored_texts(article, version, languages):
+    """The article's texts once `version`'s are put back in `languages`."""
+    texts = current_texts(article)
+    for code in languages:
+        for field in versioned_fields():
+            column = f"{field}_{code}"
+            if column in version.field_dict:
+                texts[column] = version.field_dict[column]
+    return texts
+
+
+def restore_refusals(article, texts):
+    """{language: reason} for each language that `texts` would take offline: a language
+    ready for readers keeps a title and a body, or its readiness (and, once published, its
+    page) would go with them."""
+    refusals = {}
+    for code in language_codes():
+        if getattr(article, f"ready_{code}") and not (
+            texts[f"title_{code}"] and texts[f"body_{code}"]
+        ):
+            refusals[code] = _(
+                "This revision has no %(language)s title or body, and the %(language)s "
+                "version is ready for readers: restoring it would take that language "
+                "offline. Restore another language, or untick %(language)s readiness first."
+            ) % {"language": language_name(code)}
+    return refusals
+
+
+def language_name(code):
+    return str(dict(settings.LANGUAGES)[code])
 
 
 def plain_words(html):
@@ -101,19 +142,32 @@ def word_diff(before, after):
 
 
 @transaction.atomic
-def restore(article, version, *, by):
-    """Put back the texts of `version`; the restore is itself a new revision."""
+def restore(article, version, *, by, language=None):
+    """Put back the texts of `version`, in `language` or in every language; the restore is
+    itself a new revision. Status, dates, slugs and readiness never change: a restore that
+    would empty a ready language is refused (`ValidationError`)."""
     if not roles.can_edit_everything(by, article):
         raise PermissionDenied(_("Only those who may edit the whole article can restore it."))
     if not revisions_of(article).filter(pk=version.pk).exists():
         raise PermissionDenied(_("This revision belongs to another article."))
-    for column in versioned_columns():
-        if column in version.field_dict:
-            setattr(article, column, version.field_dict[column])
+    languages = [language] if language else language_codes()
+    texts = restored_texts(article, version, languages)
+    refusals = restore_refusals(article, texts)
+    if refusals:
+        raise ValidationError(list(refusals.values()))
+    for column, text in texts.items():
+        setattr(article, column, text)
     article.save()
     saved_on = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
-    save_revision(
-        article, by=by, comment=_("Restored the revision of %(date)s") % {"date": saved_on}
+    if language:
+        comment = _("Restored the %(language)s texts of the revision of %(date)s") % {
+            "language": language_name(language),
+            "date": saved_on,
+        }
+    else:
+        comment = _("Restored the revision of %(date)s") % {"date": saved_on}
+    save_revision(article, by=by, comment=comment)
+    services.content_changed(
+        article, by=by, action=ArticleEvent.Action.RESTORED, language=language or ""
     )
-    services.content_changed(article, by=by, action=ArticleEvent.Action.RESTORED)
     return article
