@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.options import flatten_fieldsets
+from django.contrib.admin.options import IncorrectLookupParameters, flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -30,6 +30,7 @@ from articles.models import (
     language_codes,
     translation_state_filter,
 )
+from articles.templatetags.desk_tags import desk_time
 from articles.views import ArticlePreviewView
 from newsroom.images.admin import focal_point_picker
 from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
@@ -92,6 +93,30 @@ class ReadinessFilter(admin.SimpleListFilter):
         if state == "outdated":
             return queryset.filter(translation_state_filter(code, TranslationState.OUTDATED))
         return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Draft, in review, scheduled or published: the desk's statuses, where a published
+    article whose time is ahead is scheduled. Keeps the `status__exact` address."""
+
+    title = _("status")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", Article.Status.DRAFT.label),
+            ("review", Article.Status.REVIEW.label),
+            ("scheduled", _("Scheduled")),
+            ("published", Article.Status.PUBLISHED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.value() not in dict(self.lookup_choices):
+            # The admin's answer to a bad filter: the list again, with a message.
+            raise IncorrectLookupParameters(self.value())
+        return queryset.in_desk_status(self.value())
 
 
 class MyArticlesFilter(admin.SimpleListFilter):
@@ -172,14 +197,14 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     list_display = [
         "__str__",
         "status_badge",
+        "publication_time",
         "readiness",
         "section",
         "byline_names",
-        "published_at",
     ]
     list_filter = [
         MyArticlesFilter,
-        "status",
+        StatusFilter,
         "section",
         ReadinessFilter,
         "original_language",
@@ -197,7 +222,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     rich_text_fields = ["body"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     # Status and publication time change only through the workflow buttons (services.py).
-    workflow_fields = ["status", "published_at", "activity", "length"]
+    workflow_fields = ["status", "publication_time", "activity", "length"]
     readonly_fields = ["lead_image_focal_point"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
@@ -206,7 +231,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             {
                 "fields": [
                     "status",
-                    "published_at",
+                    "publication_time",
                     "activity",
                     "length",
                     "edit_base",
@@ -393,7 +418,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             "article": article,
             "title": TRANSITION_LABELS[transition],
             "time_zone": timezone.get_current_timezone_name(),
-            "now": timezone.localtime(),
+            "now": desk_time(timezone.now()),
         }
         refusal = services.refusal(transition, article, request.user)
         if refusal:
@@ -409,7 +434,8 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
-                self.message_user(request, DONE_MESSAGES[transition] % {"article": article})
+                done = {"article": article, "time": desk_time(article.published_at)}
+                self.message_user(request, DONE_MESSAGES[transition] % done)
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))
         context["form"] = form
         return TemplateResponse(request, "admin/articles/article/transition.html", context)
@@ -560,6 +586,10 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             '<span class="status-badge status-{}">{}</span>', state, article.status_label
         )
 
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def publication_time(self, article):
+        return desk_time(article.published_at)
+
     @admin.display(description=_("activity"))
     def activity(self, article):
         if article.pk is None:
@@ -570,7 +600,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             "{} · {} · {}",
             (
                 (
-                    timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
+                    desk_time(event.at),
                     event.get_action_display(),
                     event.by or "—",
                 )
@@ -628,7 +658,7 @@ TRANSITION_LABELS = {
 DONE_MESSAGES = {
     "submit_for_review": _("“%(article)s” was submitted for review."),
     "publish": _("“%(article)s” is published."),
-    "schedule": _("“%(article)s” is scheduled."),
+    "schedule": _("“%(article)s” is scheduled: it goes live on %(time)s."),
     "unpublish": _("“%(article)s” was unpublished: readers no longer see it."),
 }
 

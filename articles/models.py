@@ -274,6 +274,18 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(live_condition(active_language(language), timezone.now()))
 
+    def in_desk_status(self, status):
+        """Articles in one of the desk's statuses: "draft", "review", "scheduled" (published,
+        time still ahead) or "published" (time passed); unknown values select nothing."""
+        now = timezone.now()
+        conditions = {
+            "draft": Q(status=Article.Status.DRAFT),
+            "review": Q(status=Article.Status.REVIEW),
+            "scheduled": Q(status=Article.Status.PUBLISHED, published_at__gt=now),
+            "published": Q(status=Article.Status.PUBLISHED, published_at__lte=now),
+        }
+        return self.filter(conditions[status]) if status in conditions else self.none()
+
     def visible_to(self, user):
         """Articles `user` may see on the desk, live or not: every admin view of articles
         starts here (the rule is in `articles.roles.desk_visibility`)."""
