@@ -323,7 +323,13 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             raise Http404
         if not self.has_view_permission(request, article):
             raise PermissionDenied
-        versions = list(revisions.revisions_of(article)[:HISTORY_LENGTH])
+        # One more than shown: the oldest row shown is compared with the one before it.
+        versions = list(revisions.revisions_of(article)[: HISTORY_LENGTH + 1])
+        summaries = [
+            revisions.change_summary(older, version)
+            for version, older in zip(versions, [*versions[1:], None], strict=True)
+        ][:HISTORY_LENGTH]
+        versions = versions[:HISTORY_LENGTH]
         by_id = {str(version.pk): version for version in versions}
         older, newer = by_id.get(request.GET.get("from")), by_id.get(request.GET.get("to"))
         if older and newer and older.revision.date_created > newer.revision.date_created:
@@ -333,7 +339,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             "opts": self.opts,
             "article": article,
             "title": _("History: %(article)s") % {"article": article},
-            "versions": versions,
+            "versions": list(zip(versions, summaries, strict=True)),
             "older": older,
             "newer": newer,
             "changes": revisions.compare(older, newer) if older and newer else None,

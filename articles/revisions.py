@@ -14,22 +14,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 from reversion.models import Version
 
 from articles import roles, services
+from articles.diffs import plain_text
 from articles.models import Article, ArticleEvent, language_codes
 
 NOT_VERSIONED = {"slug", "ready", "release_at", "translated_from"}
-BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
+WORD_OR_BREAK = re.compile(r"\S+|\n")
 
 
 def versioned_fields():
-    """The translated text fields, without those deciding addresses and visibility."""
-    fields = translator.get_options_for_model(Article).fields
-    return [field for field in fields if field not in NOT_VERSIONED]
+    """The translated text fields, without those deciding addresses and visibility, in the
+    model's order."""
+    translated = translator.get_options_for_model(Article).fields
+    return [
+        field.name
+        for field in Article._meta.fields
+        if field.name in translated and field.name not in NOT_VERSIONED
+    ]
 
 
 def versioned_columns():
@@ -68,18 +74,44 @@ def compare(older, newer):
 
 def compare_texts(before, after, languages=None):
     """`compare()` of two {column: text} dicts, over `languages` (default: all)."""
+    return [
+        (
+            code,
+            [
+                (label, word_diff(before.get(column) or "", after.get(column) or ""))
+                for label, column in fields
+            ],
+        )
+        for code, fields in changed_columns(before, after, languages)
+    ]
+
+
+def changed_columns(before, after, languages=None):
+    """[(language code, [(field label, column), ...]), ...] of the texts that differ."""
     changes = []
     for code in languages or language_codes():
-        fields = []
-        for field in versioned_fields():
-            column = f"{field}_{code}"
-            old, new = before.get(column) or "", after.get(column) or ""
-            if old != new:
-                label = Article._meta.get_field(field).verbose_name
-                fields.append((label, word_diff(old, new)))
+        fields = [
+            (Article._meta.get_field(field).verbose_name, f"{field}_{code}")
+            for field in versioned_fields()
+            if (before.get(f"{field}_{code}") or "") != (after.get(f"{field}_{code}") or "")
+        ]
         if fields:
             changes.append((code, fields))
     return changes
+
+
+def change_summary(older, newer):
+    """What `newer` changed since `older` (None: the first revision), for the history:
+    "EN: title, body · FR: body"."""
+    if older is None:
+        return _("First revision")
+    changes = changed_columns(older.field_dict, newer.field_dict)
+    if not changes:
+        return _("No change to the texts")
+    return " · ".join(
+        f"{code.upper()}: {', '.join(str(label) for label, _column in fields)}"
+        for code, fields in changes
+    )
 
 
 def current_texts(article):
@@ -119,8 +151,9 @@ def language_name(code):
 
 
 def plain_words(html):
-    """The words of `html`, with block ends kept as word boundaries."""
-    return strip_tags(BLOCK_END.sub(r"\g<0> ", html)).split()
+    """The words of `html`'s text, with a line break after each paragraph, subheading and
+    list item, so that blocks stay apart in the diff."""
+    return WORD_OR_BREAK.findall(plain_text(html))
 
 
 def word_diff(before, after):

@@ -1,10 +1,12 @@
 """Revisions on every save, per-language comparison, restore; no silent overwrite."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.revisions import revisions_of
+from articles.revisions import revisions_of, word_diff
 from tests.desk.conftest import change_form_data
 from tests.factories import ArticleFactory
 
@@ -202,3 +204,28 @@ def test_the_history_links_each_revision_to_its_restore_page(client, editor, fre
     older = list(revisions_of(french_added_later))[1]
     html = client.get(history_url(french_added_later)).content.decode()
     assert f'href="{restore_url(french_added_later, older)}"' in html
+
+
+def test_each_history_row_names_the_languages_and_fields_it_changed(client, editor):
+    article = ArticleFactory(translated=True)
+    client.force_login(editor)
+    save(client, article)
+    save(client, article, title_fr="Nouveau titre", body_fr="<p>Nouveau.</p>")
+    save(client, article, body_en="<p>New.</p>", standfirst_ru="Новый")
+    save(client, article)
+    html = client.get(history_url(article)).content.decode()
+    rows = re.findall(r'<td class="revision-summary">([^<]*)</td>', html)
+    assert rows == [
+        "No change to the texts",
+        "EN: body · RU: standfirst",
+        "FR: title, body",
+        "First revision",
+    ]
+
+
+def test_the_diff_keeps_headings_and_list_items_apart():
+    before = "<h2>Ports</h2><ul><li>Odesa</li><li>Constanța &amp; Varna</li></ul>"
+    after = "<h2>Ports</h2><ul><li>Odesa</li><li>Gdańsk</li></ul>"
+    assert str(word_diff(before, after)) == (
+        "Ports \n Odesa \n <del>Constanța &amp; Varna</del> <ins>Gdańsk</ins>"
+    )
