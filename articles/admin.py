@@ -303,6 +303,15 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or roles.can_edit(request.user, obj))
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article's byline starts with the user's own author profile, if any."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        profile = getattr(request.user, "author_profile", None)
+        is_new = obj.pk is None and request.method != "POST"
+        if isinstance(inline, BylineInline) and is_new and profile is not None:
+            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance

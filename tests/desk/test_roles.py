@@ -337,3 +337,17 @@ def test_the_desk_offers_exactly_the_steps_it_accepts(client, request, own_draft
         for transition in services.CHECKS:
             status = client.get(transition_url(own_draft, transition)).status_code
             assert (status == 200) == (transition in offered), (role, transition)
+
+
+def test_a_new_article_starts_with_the_authors_own_byline(client, author):
+    client.force_login(author)
+    response = client.get(reverse("admin:articles_article_add"))
+    byline = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert byline["author"].value() == author.author_profile.pk
+    assert "Ada Author" in response.content.decode()
+
+
+def test_a_user_without_an_author_profile_starts_with_an_empty_byline(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_article_add"))
+    assert response.context["inline_admin_formsets"][0].formset.forms[0]["author"].value() is None
