@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters, flatten_fieldsets
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -117,6 +118,31 @@ class StatusFilter(admin.SimpleListFilter):
             # The admin's answer to a bad filter: the list again, with a message.
             raise IncorrectLookupParameters(self.value())
         return queryset.in_desk_status(self.value())
+
+
+class TranslationStateFilter(admin.SimpleListFilter):
+    """One language in one state: "French missing", "French outdated"..."""
+
+    title = _("translation state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                f"{code}-{state}",
+                _("%(language)s %(state)s") % {"language": _(name), "state": state.label},
+            )
+            for code, name in settings.LANGUAGES
+            for state in TranslationState
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.value() not in dict(self.lookup_choices):
+            raise IncorrectLookupParameters(self.value())
+        code, _sep, state = self.value().partition("-")
+        return queryset.filter(translation_state_filter(code, TranslationState(state)))
 
 
 class MyArticlesFilter(admin.SimpleListFilter):
@@ -702,7 +728,14 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
 
     list_display = ["article", "status_badge", "original_language"]
     list_display_links = None
-    list_filter = ["status", "section", "authors", "published_at", "original_language"]
+    list_filter = [
+        TranslationStateFilter,
+        "status",
+        "section",
+        "authors",
+        "published_at",
+        "original_language",
+    ]
     search_fields = translated("title")
     list_per_page = 50
     # The page's rows are found by id first: the states are computed for those 50 only.
@@ -760,7 +793,20 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
         if changelist is not None:
             totals = changelist.queryset.translation_totals()
             response.context_data["translation_totals"] = [
-                (name, [(state, totals[code][state]) for state in TranslationState])
+                (
+                    name,
+                    [
+                        (
+                            state,
+                            totals[code][state],
+                            changelist.get_query_string(
+                                {TranslationStateFilter.parameter_name: f"{code}-{state}"},
+                                remove=[PAGE_VAR],
+                            ),
+                        )
+                        for state in TranslationState
+                    ],
+                )
                 for code, name in settings.LANGUAGES
             ]
         return response

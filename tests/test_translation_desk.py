@@ -123,7 +123,7 @@ def test_matrix_totals_per_language_follow_the_filters(editor_client):
     ArticleFactory(translated=True)  # another section
     response = editor_client.get(reverse(MATRIX), {"section__id__exact": section.pk})
     totals = dict(response.context["translation_totals"])
-    assert dict(totals["French"]) == {
+    assert {state: count for state, count, _link in totals["French"]} == {
         TranslationState.MISSING: 1,
         TranslationState.IN_PROGRESS: 0,
         TranslationState.OUTDATED: 1,
@@ -131,7 +131,10 @@ def test_matrix_totals_per_language_follow_the_filters(editor_client):
     }
     html = response.content.decode()
     assert "<strong>French:</strong>" in html
-    assert '<span class="translation-total translation-outdated">1 outdated</span>' in html
+    link = f"?section__id__exact={section.pk}&amp;state=fr-outdated"
+    assert (
+        f'<a class="translation-total translation-outdated" href="{link}">1 outdated</a>' in html
+    )
 
 
 def test_matrix_filters_by_status_author_and_date(editor_client):
@@ -403,3 +406,40 @@ def test_a_translators_save_leaves_a_revision_and_an_activity_entry(client, tran
     assert (event.action, event.language, event.by) == ("edited", "fr", translator)
     history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "Edited (FR) · translator" in history.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [("fr-missing", "missing"), ("fr-outdated", "stale"), ("fr-ready", "ready")],
+)
+def test_matrix_filters_by_one_languages_state(editor_client, state, expected):
+    articles = {
+        "missing": ArticleFactory(),
+        "stale": outdated(),
+        "ready": ArticleFactory(translated=True),
+    }
+    response = editor_client.get(reverse(MATRIX), {"state": state})
+    assert list(response.context["cl"].result_list) == [articles[expected]]
+
+
+def test_matrix_totals_lead_to_the_filtered_list(editor_client):
+    stale = outdated()
+    ArticleFactory(translated=True)
+    html = editor_client.get(reverse(MATRIX)).content.decode()
+    link = re.search(
+        r'<a class="translation-total translation-outdated" href="(\?state=fr-[^"]+)">', html
+    )
+    response = editor_client.get(reverse(MATRIX) + unescape(link[1]))
+    assert list(response.context["cl"].result_list) == [stale]
+
+
+def test_matrix_counts_articles_in_its_footer(editor_client):
+    ArticleFactory.create_batch(2)
+    html = editor_client.get(reverse(MATRIX)).content.decode()
+    assert re.search(r"\s2 articles\s", html)
+    assert "translation matrix\n</p>" not in html
+
+
+def test_an_unknown_translation_state_is_the_admins_message(editor_client):
+    response = editor_client.get(reverse(MATRIX), {"state": "fr-lost"}, follow=True)
+    assert response.redirect_chain == [(reverse(MATRIX) + "?e=1", 302)]

@@ -37,7 +37,7 @@ def test_translator_fixes_a_stale_french_translation_from_the_matrix(signed_in, 
     assert "French: 0 missing, 0 in progress, 1 outdated, 0 ready" in page.inner_text(
         ".translation-totals"
     )
-    page.locator("a.translation-outdated").first.click()
+    page.locator("a.translation-state.translation-outdated").first.click()
     page.wait_for_url(f"**/admin/articles/article/{article.pk}/translation/*/")
     assert page.inner_text(".word-diff ins") == ", and a new fact"
 
