@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from articles.desk import desk_home
+
 register = template.Library()
 
 
@@ -12,3 +14,12 @@ def desk_time(moment):
         return "—"
     local = timezone.localtime(moment)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+@register.simple_tag(takes_context=True, name="desk_home")
+def desk_home_tag(context):
+    """What waits for the signed-in user (articles/desk.py), for the admin's home page."""
+    user = context["request"].user
+    if not (user.has_perm("articles.view_article") or user.has_perm("articles.change_article")):
+        return None
+    return desk_home(user)
