@@ -362,7 +362,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         versions = list(revisions.revisions_of(article)[: HISTORY_LENGTH + 1])
         summaries = [
             revisions.change_summary(older, version)
-            for version, older in zip(versions, [*versions[1:], None], strict=True)
+            for version, older in zip(versions, [*versions[1:], None], strict=False)
         ][:HISTORY_LENGTH]
         versions = versions[:HISTORY_LENGTH]
         by_id = {str(version.pk): version for version in versions}

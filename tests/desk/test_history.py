@@ -229,3 +229,11 @@ def test_the_diff_keeps_headings_and_list_items_apart():
     assert str(word_diff(before, after)) == (
         "Ports \n Odesa \n <del>Constanța &amp; Varna</del> <ins>Gdańsk</ins>"
     )
+
+
+def test_the_history_of_an_article_never_saved_on_the_desk(client, editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+    response = client.get(history_url(article))
+    assert response.status_code == 200
+    assert "No revision yet" in response.content.decode()
