@@ -1,11 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.options import flatten_fieldsets
+from django.contrib.admin.options import IncorrectLookupParameters, flatten_fieldsets
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,12 +15,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_prose_editor.fields import ProseEditorFormField
-from django_prose_editor.widgets import AdminProseEditorWidget
-from js_asset import Media
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles import revisions, roles, services, translation_desk
+from articles.forms import EditConflictForm, media_with_nonce, rich_text_field
 from articles.links import stored_href
 from articles.models import (
     Article,
@@ -32,7 +31,7 @@ from articles.models import (
     language_codes,
     translation_state_filter,
 )
-from articles.sanitize import EDITOR_EXTENSIONS, clean_html
+from articles.templatetags.desk_tags import desk_time
 from articles.views import ArticlePreviewView
 from newsroom.images.admin import focal_point_picker
 from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
@@ -63,19 +62,10 @@ class RichTextAdminMixin:
             return field
         if translated_field.name not in self.rich_text_fields:
             return field
-        return ProseEditorFormField(
-            config={"extensions": EDITOR_EXTENSIONS},
-            sanitize=clean_html,
-            label=field.label,
-            help_text=field.help_text,
-            required=False,
-            # Keep modeltranslation's classes: they put the field in its language tab.
-            widget=AdminProseEditorWidget(attrs=field.widget.attrs),
-        )
+        return rich_text_field(field)
 
     def render_change_form(self, request, context, *args, **kwargs):
-        # The editor's import map is an inline script: it runs under the CSP with the nonce.
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        context["media"] = media_with_nonce(request, context["media"])
         return super().render_change_form(request, context, *args, **kwargs)
 
 
@@ -106,6 +96,55 @@ class ReadinessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Draft, in review, scheduled or published: the desk's statuses, where a published
+    article whose time is ahead is scheduled. Keeps the `status__exact` address."""
+
+    title = _("status")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", Article.Status.DRAFT.label),
+            ("review", Article.Status.REVIEW.label),
+            ("scheduled", _("Scheduled")),
+            ("published", Article.Status.PUBLISHED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.value() not in dict(self.lookup_choices):
+            # The admin's answer to a bad filter: the list again, with a message.
+            raise IncorrectLookupParameters(self.value())
+        return queryset.in_desk_status(self.value())
+
+
+class TranslationStateFilter(admin.SimpleListFilter):
+    """One language in one state: "French missing", "French outdated"..."""
+
+    title = _("translation state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                f"{code}-{state}",
+                _("%(language)s %(state)s") % {"language": _(name), "state": state.label},
+            )
+            for code, name in settings.LANGUAGES
+            for state in TranslationState
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.value() not in dict(self.lookup_choices):
+            raise IncorrectLookupParameters(self.value())
+        code, _sep, state = self.value().partition("-")
+        return queryset.filter(translation_state_filter(code, TranslationState(state)))
+
+
 class MyArticlesFilter(admin.SimpleListFilter):
     title = _("byline")
     parameter_name = "mine"
@@ -127,8 +166,12 @@ class ScheduleForm(forms.Form):
     )
 
 
-def edit_token(updated_at):
-    return updated_at.isoformat() if updated_at else ""
+class RestoreForm(forms.Form):
+    """Which language a restore puts back: one, or all (empty)."""
+
+    language = forms.ChoiceField(
+        choices=[("", _("All languages")), *settings.LANGUAGES], required=False
+    )
 
 
 class ArticleContentInline(admin.TabularInline):
@@ -163,11 +206,7 @@ class RelatedArticleInline(ArticleContentInline):
     fields = ["target", "position"]
 
 
-class ArticleForm(forms.ModelForm):
-    """The article form. It refuses to save over someone else's save made since it was
-    opened (`edit_base` holds the update time it was opened with)."""
-
-    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+class ArticleForm(EditConflictForm):
     no_translation_impact = forms.BooleanField(
         label=_("No translation impact"),
         required=False,
@@ -177,34 +216,6 @@ class ArticleForm(forms.ModelForm):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["edit_base"].initial = edit_token(self.instance.updated_at)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk is None:
-            return cleaned_data
-        saved = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
-        if cleaned_data.get("edit_base") != edit_token(saved.first()):
-            last = self.instance.events.select_related("by").first()
-            history = reverse("admin:articles_article_history", args=[self.instance.pk])
-            raise ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _(
-                        "%(who)s saved this article after you opened it, so your changes were "
-                        "not saved, to keep theirs. Copy what you need, reload the page, and "
-                        "apply your changes again."
-                    )
-                    % {"who": (last and last.by) or _("Someone else")},
-                    history,
-                    _("See what changed"),
-                )
-            )
-        return cleaned_data
-
 
 @admin.register(Article)
 class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
@@ -212,14 +223,14 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     list_display = [
         "__str__",
         "status_badge",
+        "publication_time",
         "readiness",
         "section",
         "byline_names",
-        "published_at",
     ]
     list_filter = [
         MyArticlesFilter,
-        "status",
+        StatusFilter,
         "section",
         ReadinessFilter,
         "original_language",
@@ -237,7 +248,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     rich_text_fields = ["body"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     # Status and publication time change only through the workflow buttons (services.py).
-    workflow_fields = ["status", "published_at", "activity", "length"]
+    workflow_fields = ["status", "publication_time", "activity", "length"]
     readonly_fields = ["lead_image_focal_point"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
@@ -246,7 +257,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             {
                 "fields": [
                     "status",
-                    "published_at",
+                    "publication_time",
                     "activity",
                     "length",
                     "edit_base",
@@ -318,6 +329,15 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or roles.can_edit(request.user, obj))
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article's byline starts with the user's own author profile, if any."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        profile = getattr(request.user, "author_profile", None)
+        is_new = obj.pk is None and request.method != "POST"
+        if isinstance(inline, BylineInline) and is_new and profile is not None:
+            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
@@ -338,7 +358,13 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             raise Http404
         if not self.has_view_permission(request, article):
             raise PermissionDenied
-        versions = list(revisions.revisions_of(article)[:HISTORY_LENGTH])
+        # One more than shown: the oldest row shown is compared with the one before it.
+        versions = list(revisions.revisions_of(article)[: HISTORY_LENGTH + 1])
+        summaries = [
+            revisions.change_summary(older, version)
+            for version, older in zip(versions, [*versions[1:], None], strict=False)
+        ][:HISTORY_LENGTH]
+        versions = versions[:HISTORY_LENGTH]
         by_id = {str(version.pk): version for version in versions}
         older, newer = by_id.get(request.GET.get("from")), by_id.get(request.GET.get("to"))
         if older and newer and older.revision.date_created > newer.revision.date_created:
@@ -348,7 +374,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             "opts": self.opts,
             "article": article,
             "title": _("History: %(article)s") % {"article": article},
-            "versions": versions,
+            "versions": list(zip(versions, summaries, strict=True)),
             "older": older,
             "newer": newer,
             "changes": revisions.compare(older, newer) if older and newer else None,
@@ -358,17 +384,46 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
     def restore_view(self, request, object_id, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """A confirmation page with what a restore changes, language by language; the POST
+        restores the chosen language, or all."""
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404
         version = revisions.revisions_of(article).filter(pk=version_id).first()
         if version is None:
             raise Http404
-        revisions.restore(article, version, by=request.user)
-        self.message_user(request, _("The earlier revision is restored."))
-        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        if not roles.can_edit_everything(request.user, article):
+            raise PermissionDenied
+        form = RestoreForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            language = form.cleaned_data["language"] or None
+            try:
+                revisions.restore(article, version, by=request.user, language=language)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("The earlier revision is restored."))
+                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        every_language = revisions.restored_texts(article, version, language_codes())
+        changes = revisions.compare_texts(revisions.current_texts(article), every_language)
+        refusals = revisions.restore_refusals(article, every_language)
+        names = dict(settings.LANGUAGES)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "version": version,
+            "title": _("Restore a revision: %(article)s") % {"article": article},
+            "form": form,
+            "changes": [
+                (code, names[code], fields, refusals.get(code)) for code, fields in changes
+            ],
+            "restorable_languages": [
+                (code, names[code]) for code, _fields in changes if code not in refusals
+            ],
+            "every_language_refused": bool(refusals),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
 
     def preview_view(self, request, object_id, language):
         """The article page in `language` as readers will see it: the saved version on GET,
@@ -393,12 +448,25 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             return ArticlePreviewView.as_view(article=article, preview_url=preview_url)(request)
 
     def transition_view(self, request, object_id, transition):
-        """A confirmation page for one workflow step; the POST runs it through services."""
+        """A confirmation page for one workflow step; the POST runs it through services.
+        A step the user may not take now is refused at once, on the desk, with the reason."""
         article = self.get_object(request, unquote(object_id))
         if article is None or transition not in TRANSITION_LABELS:
             raise Http404
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "title": TRANSITION_LABELS[transition],
+            "time_zone": timezone.get_current_timezone_name(),
+            "now": desk_time(timezone.now()),
+        }
+        refusal = services.refusal(transition, article, request.user)
+        if refusal:
+            context["refusal"] = refusal
+            return TemplateResponse(
+                request, "admin/articles/article/transition.html", context, status=403
+            )
         form = ScheduleForm(request.POST or None) if transition == "schedule" else None
         if request.method == "POST" and (form is None or form.is_valid()):
             extra = {"at": form.cleaned_data["published_at"]} if form else {}
@@ -407,16 +475,10 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
-                self.message_user(request, DONE_MESSAGES[transition] % {"article": article})
+                done = {"article": article, "time": desk_time(article.published_at)}
+                self.message_user(request, DONE_MESSAGES[transition] % done)
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "article": article,
-            "title": TRANSITION_LABELS[transition],
-            "form": form,
-            "time_zone": timezone.get_current_timezone_name(),
-        }
+        context["form"] = form
         return TemplateResponse(request, "admin/articles/article/transition.html", context)
 
     def run_transition(self, request, queryset, transition):
@@ -450,6 +512,17 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     def unpublish_selected(self, request, queryset):
         self.run_transition(request, queryset, "unpublish")
 
+    def view_on_site(self, article):
+        """The article in a language readers see it in (the admin's own language or the
+        original first); its preview while it is live in none."""
+        live = article.released_languages()
+        for code in [translation.get_language(), article.original_language, *live]:
+            if code in live:
+                return article.get_absolute_url(code)
+        return reverse(
+            "admin:articles_article_preview", args=[article.pk, article.original_language]
+        )
+
     def has_publish_permission(self, request):
         return roles.is_editor(request.user)
 
@@ -457,6 +530,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
             )
@@ -499,16 +573,18 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         ]
 
     def link_search_view(self, request):
-        """Articles whose title or standfirst matches `q`, in any language, for linking to
-        them from a body (articles/links.py). Unpublished ones too: their links show as
-        plain text until they are released."""
+        """Articles the user may see whose title or standfirst matches `q`, in any language,
+        for linking to them from a body (articles/links.py). Unpublished ones too, marked
+        so: their links show as plain text until they are released."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         term = request.GET.get("q", "").strip()
         if not term:
             return JsonResponse({"results": []})
         articles, _may_have_duplicates = self.get_search_results(
-            request, Article.objects.defer(*translated("body")).order_by("-pk"), term
+            request,
+            Article.objects.visible_to(request.user).defer(*translated("body")).order_by("-pk"),
+            term,
         )
         return JsonResponse(
             {
@@ -516,7 +592,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
                     {
                         "id": article.pk,
                         "title": str(article),
-                        "status": str(article.get_status_display()),
+                        "status": str(article.status_label),
                         "languages": article.released_languages(),
                         "href": stored_href(article.pk),
                     }
@@ -546,9 +622,14 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
-        label = _("Scheduled") if article.is_scheduled else article.get_status_display()
         state = "scheduled" if article.is_scheduled else article.status
-        return format_html('<span class="status-badge status-{}">{}</span>', state, label)
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>', state, article.status_label
+        )
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def publication_time(self, article):
+        return desk_time(article.published_at)
 
     @admin.display(description=_("activity"))
     def activity(self, article):
@@ -560,7 +641,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             "{} · {} · {}",
             (
                 (
-                    timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
+                    desk_time(event.at),
                     event.get_action_display(),
                     event.by or "—",
                 )
@@ -618,7 +699,7 @@ TRANSITION_LABELS = {
 DONE_MESSAGES = {
     "submit_for_review": _("“%(article)s” was submitted for review."),
     "publish": _("“%(article)s” is published."),
-    "schedule": _("“%(article)s” is scheduled."),
+    "schedule": _("“%(article)s” is scheduled: it goes live on %(time)s."),
     "unpublish": _("“%(article)s” was unpublished: readers no longer see it."),
 }
 
@@ -647,7 +728,14 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
 
     list_display = ["article", "status_badge", "original_language"]
     list_display_links = None
-    list_filter = ["status", "section", "authors", "published_at", "original_language"]
+    list_filter = [
+        TranslationStateFilter,
+        "status",
+        "section",
+        "authors",
+        "published_at",
+        "original_language",
+    ]
     search_fields = translated("title")
     list_per_page = 50
     # The page's rows are found by id first: the states are computed for those 50 only.
@@ -667,6 +755,7 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .with_translation_states()
             .only("pk", "original_language", "status", "published_at", *translated("title"))
         )
@@ -704,7 +793,20 @@ class TranslationMatrixAdmin(admin.ModelAdmin):
         if changelist is not None:
             totals = changelist.queryset.translation_totals()
             response.context_data["translation_totals"] = [
-                (name, [(state, totals[code][state]) for state in TranslationState])
+                (
+                    name,
+                    [
+                        (
+                            state,
+                            totals[code][state],
+                            changelist.get_query_string(
+                                {TranslationStateFilter.parameter_name: f"{code}-{state}"},
+                                remove=[PAGE_VAR],
+                            ),
+                        )
+                        for state in TranslationState
+                    ],
+                )
                 for code, name in settings.LANGUAGES
             ]
         return response

@@ -1,14 +1,20 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import Media
 
 from articles.models import Article, Section, Topic, active_language, language_codes
+from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 from authors.models import Author
 from newsroom.pagecache.remembered import remembered_until_changed
 
@@ -131,3 +137,63 @@ class SearchForm(forms.Form):
         if data["until"]:
             conditions.append(Q(published_at__lt=start_of_day(data["until"] + timedelta(days=1))))
         return Article.objects.filter(*conditions) if conditions else None
+
+
+def edit_token(updated_at):
+    return updated_at.isoformat() if updated_at else ""
+
+
+class EditConflictForm(forms.ModelForm):
+    """An article form that refuses to save over someone else's save made since it was
+    opened (`edit_base` holds the update time it was opened with). The refusal names who
+    saved, links to what changed, and keeps what was typed. Every form that edits an
+    existing article derives from it."""
+
+    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_base"].initial = edit_token(self.instance.updated_at)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        saved = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        if cleaned_data.get("edit_base") != edit_token(saved.first()):
+            last = self.instance.events.select_related("by").first()
+            history = reverse("admin:articles_article_history", args=[self.instance.pk])
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "%(who)s saved this article after you opened it, so your changes were "
+                        "not saved, to keep theirs. Copy what you need, reload the page, and "
+                        "apply your changes again."
+                    )
+                    % {"who": (last and last.by) or _("Someone else")},
+                    history,
+                    _("See what changed"),
+                )
+            )
+        return cleaned_data
+
+
+def rich_text_field(field):
+    """`field` (a body or bio's plain form field) as the rich text editor, offering what
+    `clean_html()` keeps: the one editor of every desk form."""
+    return ProseEditorFormField(
+        config={"extensions": EDITOR_EXTENSIONS},
+        sanitize=clean_html,
+        label=field.label,
+        help_text=field.help_text,
+        required=False,
+        # Keep modeltranslation's classes: they put the field in its language tab.
+        widget=AdminProseEditorWidget(attrs=field.widget.attrs),
+    )
+
+
+def media_with_nonce(request, media):
+    """The editor's import map is an inline script: it runs under the CSP with the nonce."""
+    return Media.from_media(media, nonce=request.csp_nonce)

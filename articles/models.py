@@ -274,6 +274,25 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(live_condition(active_language(language), timezone.now()))
 
+    def in_desk_status(self, status):
+        """Articles in one of the desk's statuses: "draft", "review", "scheduled" (published,
+        time still ahead) or "published" (time passed); unknown values select nothing."""
+        now = timezone.now()
+        conditions = {
+            "draft": Q(status=Article.Status.DRAFT),
+            "review": Q(status=Article.Status.REVIEW),
+            "scheduled": Q(status=Article.Status.PUBLISHED, published_at__gt=now),
+            "published": Q(status=Article.Status.PUBLISHED, published_at__lte=now),
+        }
+        return self.filter(conditions[status]) if status in conditions else self.none()
+
+    def visible_to(self, user):
+        """Articles `user` may see on the desk, live or not: every admin view of articles
+        starts here (the rule is in `articles.roles.desk_visibility`)."""
+        from articles.roles import desk_visibility
+
+        return self.filter(desk_visibility(user))
+
     def live_in_any_language(self):
         """Articles live in at least one language: what sitemaps list."""
         now = timezone.now()
@@ -714,6 +733,11 @@ class Article(SafeTextModel):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def status_label(self):
+        """The status as the desk names it: "Scheduled" for a publication still to come."""
+        return _("Scheduled") if self.is_scheduled else self.get_status_display()
 
     def released_languages(self):
         return [code for code in language_codes() if self.is_live(code)]

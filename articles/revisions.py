@@ -9,26 +9,33 @@ import difflib
 import re
 
 import reversion
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 from reversion.models import Version
 
 from articles import roles, services
+from articles.diffs import plain_text
 from articles.models import Article, ArticleEvent, language_codes
 
 NOT_VERSIONED = {"slug", "ready", "release_at", "translated_from"}
-BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
+WORD_OR_BREAK = re.compile(r"\S+|\n")
 
 
 def versioned_fields():
-    """The translated text fields, without those deciding addresses and visibility."""
-    fields = translator.get_options_for_model(Article).fields
-    return [field for field in fields if field not in NOT_VERSIONED]
+    """The translated text fields, without those deciding addresses and visibility, in the
+    model's order."""
+    translated = translator.get_options_for_model(Article).fields
+    return [
+        field.name
+        for field in Article._meta.fields
+        if field.name in translated and field.name not in NOT_VERSIONED
+    ]
 
 
 def versioned_columns():
@@ -62,24 +69,91 @@ def revisions_of(article):
 def compare(older, newer):
     """[(language code, [(field label, diff html), ...]), ...] for what changed between two
     versions, language by language; unchanged fields and languages are left out."""
+    return compare_texts(older.field_dict, newer.field_dict)
+
+
+def compare_texts(before, after, languages=None):
+    """`compare()` of two {column: text} dicts, over `languages` (default: all)."""
+    return [
+        (
+            code,
+            [
+                (label, word_diff(before.get(column) or "", after.get(column) or ""))
+                for label, column in fields
+            ],
+        )
+        for code, fields in changed_columns(before, after, languages)
+    ]
+
+
+def changed_columns(before, after, languages=None):
+    """[(language code, [(field label, column), ...]), ...] of the texts that differ."""
     changes = []
-    for code in language_codes():
-        fields = []
-        for field in versioned_fields():
-            column = f"{field}_{code}"
-            before = older.field_dict.get(column) or ""
-            after = newer.field_dict.get(column) or ""
-            if before != after:
-                label = Article._meta.get_field(field).verbose_name
-                fields.append((label, word_diff(before, after)))
+    for code in languages or language_codes():
+        fields = [
+            (Article._meta.get_field(field).verbose_name, f"{field}_{code}")
+            for field in versioned_fields()
+            if (before.get(f"{field}_{code}") or "") != (after.get(f"{field}_{code}") or "")
+        ]
         if fields:
             changes.append((code, fields))
     return changes
 
 
+def change_summary(older, newer):
+    """What `newer` changed since `older` (None: the first revision), for the history:
+    "EN: title, body · FR: body"."""
+    if older is None:
+        return _("First revision")
+    changes = changed_columns(older.field_dict, newer.field_dict)
+    if not changes:
+        return _("No change to the texts")
+    return " · ".join(
+        f"{code.upper()}: {', '.join(str(label) for label, _column in fields)}"
+        for code, fields in changes
+    )
+
+
+def current_texts(article):
+    return {column: getattr(article, column) for column in versioned_columns()}
+
+
+def restored_texts(article, version, languages):
+    """The article's texts once `version`'s are put back in `languages`."""
+    texts = current_texts(article)
+    for code in languages:
+        for field in versioned_fields():
+            column = f"{field}_{code}"
+            if column in version.field_dict:
+                texts[column] = version.field_dict[column]
+    return texts
+
+
+def restore_refusals(article, texts):
+    """{language: reason} for each language that `texts` would take offline: a language
+    ready for readers keeps a title and a body, or its readiness (and, once published, its
+    page) would go with them."""
+    refusals = {}
+    for code in language_codes():
+        if getattr(article, f"ready_{code}") and not (
+            texts[f"title_{code}"] and texts[f"body_{code}"]
+        ):
+            refusals[code] = _(
+                "This revision has no %(language)s title or body, and the %(language)s "
+                "version is ready for readers: restoring it would take that language "
+                "offline. Restore another language, or untick %(language)s readiness first."
+            ) % {"language": language_name(code)}
+    return refusals
+
+
+def language_name(code):
+    return str(dict(settings.LANGUAGES)[code])
+
+
 def plain_words(html):
-    """The words of `html`, with block ends kept as word boundaries."""
-    return strip_tags(BLOCK_END.sub(r"\g<0> ", html)).split()
+    """The words of `html`'s text, with a line break after each paragraph, subheading and
+    list item, so that blocks stay apart in the diff."""
+    return WORD_OR_BREAK.findall(plain_text(html))
 
 
 def word_diff(before, after):
@@ -101,19 +175,32 @@ def word_diff(before, after):
 
 
 @transaction.atomic
-def restore(article, version, *, by):
-    """Put back the texts of `version`; the restore is itself a new revision."""
+def restore(article, version, *, by, language=None):
+    """Put back the texts of `version`, in `language` or in every language; the restore is
+    itself a new revision. Status, dates, slugs and readiness never change: a restore that
+    would empty a ready language is refused (`ValidationError`)."""
     if not roles.can_edit_everything(by, article):
         raise PermissionDenied(_("Only those who may edit the whole article can restore it."))
     if not revisions_of(article).filter(pk=version.pk).exists():
         raise PermissionDenied(_("This revision belongs to another article."))
-    for column in versioned_columns():
-        if column in version.field_dict:
-            setattr(article, column, version.field_dict[column])
+    languages = [language] if language else language_codes()
+    texts = restored_texts(article, version, languages)
+    refusals = restore_refusals(article, texts)
+    if refusals:
+        raise ValidationError(list(refusals.values()))
+    for column, text in texts.items():
+        setattr(article, column, text)
     article.save()
     saved_on = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
-    save_revision(
-        article, by=by, comment=_("Restored the revision of %(date)s") % {"date": saved_on}
+    if language:
+        comment = _("Restored the %(language)s texts of the revision of %(date)s") % {
+            "language": language_name(language),
+            "date": saved_on,
+        }
+    else:
+        comment = _("Restored the revision of %(date)s") % {"date": saved_on}
+    save_revision(article, by=by, comment=comment)
+    services.content_changed(
+        article, by=by, action=ArticleEvent.Action.RESTORED, language=language or ""
     )
-    services.content_changed(article, by=by, action=ArticleEvent.Action.RESTORED)
     return article

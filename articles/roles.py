@@ -4,11 +4,15 @@ Roles are Django groups made by `manage.py setup_roles`; every rule below reads 
 so a user's groups (or a superuser's flag) decide. The admin and the services both ask here.
 """
 
+import operator
+from functools import reduce
+
 from django.conf import settings
-from django.utils import translation
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
 from modeltranslation.translator import translator
 
-from articles.models import Article, language_codes
+from articles.models import Article, ArticleAuthor, language_codes, live_condition
 
 AUTHOR = "Author"
 EDITOR = "Editor"
@@ -42,6 +46,33 @@ def translated_field_names(language):
 
 def is_editor(user):
     return user.has_perm("articles.publish_article")
+
+
+def translator_languages(user):
+    """Languages `user` translates into (every language for an editor)."""
+    return [code for code in language_codes() if user.has_perm(f"articles.translate_{code}")]
+
+
+def desk_visibility(user):
+    """The condition for an article to be visible to `user` on the desk (see
+    `Article.objects.visible_to()`).
+
+    Editors see everything. Anyone else sees every article live in some language, the
+    articles they sign, and, as a translator, those whose original is ready for translation
+    into one of their languages: an embargoed story stays with those who work on it.
+    """
+    if is_editor(user):
+        return Q()
+    now = timezone.now()
+    visible = reduce(operator.or_, (live_condition(code, now) for code in language_codes()))
+    if user.is_authenticated:
+        signed = ArticleAuthor.objects.filter(article=OuterRef("pk"), author__user=user)
+        visible |= Exists(signed)
+    for code in translator_languages(user):
+        for original in language_codes():
+            if original != code:
+                visible |= Q(original_language=original, **{f"ready_{original}": True})
+    return visible
 
 
 def is_author_of(user, article):

@@ -23,20 +23,50 @@ Status = Article.Status
 Action = ArticleEvent.Action
 
 
-def submit_for_review(article, *, by):
-    """Draft -> in review. Authors of the article and editors."""
+def check_submit_for_review(article, by):
     if not roles.can_submit(by, article):
         raise PermissionDenied(_("Only the article's authors or an editor can submit it."))
     if article.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for review."))
+
+
+def check_publish(article, by):
+    _require_editor(by)
+    if article.status == Status.PUBLISHED and not article.is_scheduled:
+        raise ValidationError(_("This article is already published."))
+
+
+def check_schedule(article, by):
+    _require_editor(by)
+    if article.status == Status.PUBLISHED and not article.is_scheduled:
+        raise ValidationError(_("This article is already published: unpublish it first."))
+
+
+def check_unpublish(article, by):
+    _require_editor(by)
+    if article.status != Status.PUBLISHED:
+        raise ValidationError(_("Only a published or scheduled article can be unpublished."))
+
+
+# Each step's check, in the order the desk offers them: it raises `PermissionDenied` (not
+# allowed) or `ValidationError` (not possible now) with the reason.
+CHECKS = {
+    "submit_for_review": check_submit_for_review,
+    "publish": check_publish,
+    "schedule": check_schedule,
+    "unpublish": check_unpublish,
+}
+
+
+def submit_for_review(article, *, by):
+    """Draft -> in review. Authors of the article and editors."""
+    check_submit_for_review(article, by)
     return _transition(article, by=by, action=Action.SUBMITTED, status=Status.REVIEW)
 
 
 def publish(article, *, by):
     """Publish now: a draft, an article in review or a scheduled one goes live at once."""
-    _require_editor(by)
-    if article.status == Status.PUBLISHED and not article.is_scheduled:
-        raise ValidationError(_("This article is already published."))
+    check_publish(article, by)
     return _transition(
         article, by=by, action=Action.PUBLISHED, status=Status.PUBLISHED, at=timezone.now()
     )
@@ -45,9 +75,7 @@ def publish(article, *, by):
 def schedule(article, *, by, at):
     """Publish at a future time; readers see it from then on. A live article is unpublished
     first, so that it never vanishes by surprise."""
-    _require_editor(by)
-    if article.status == Status.PUBLISHED and not article.is_scheduled:
-        raise ValidationError(_("This article is already published: unpublish it first."))
+    check_schedule(article, by)
     if at is None or at <= timezone.now():
         raise ValidationError(_("Pick a publication time in the future."))
     return _transition(article, by=by, action=Action.SCHEDULED, status=Status.PUBLISHED, at=at)
@@ -55,29 +83,29 @@ def schedule(article, *, by, at):
 
 def unpublish(article, *, by):
     """Published or scheduled -> draft: readers no longer see it in any language."""
-    _require_editor(by)
-    if article.status != Status.PUBLISHED:
-        raise ValidationError(_("Only a published or scheduled article can be unpublished."))
+    check_unpublish(article, by)
     return _transition(article, by=by, action=Action.UNPUBLISHED, status=Status.DRAFT)
 
 
+def refusal(transition, article, user):
+    """Why `user` may not run `transition` on `article` now, or None if they may."""
+    try:
+        CHECKS[transition](article, user)
+    except PermissionDenied as error:
+        return str(error)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
 def available_transitions(article, user):
-    """Names of the functions above that `user` may apply to `article` now, in order."""
-    live = article.status == Status.PUBLISHED and not article.is_scheduled
-    names = []
-    if article.status == Status.DRAFT and roles.can_submit(user, article):
-        names.append("submit_for_review")
-    if roles.is_editor(user):
-        if not live:
-            names += ["publish", "schedule"]
-        if article.status == Status.PUBLISHED:
-            names.append("unpublish")
-    return names
+    """Names of the steps above that `user` may apply to `article` now, in order."""
+    return [name for name in CHECKS if refusal(name, article, user) is None]
 
 
-def record_edit(article, *, by):
-    """An editor's or translator's save of the article's content."""
-    return content_changed(article, by=by, action=Action.EDITED)
+def record_edit(article, *, by, language=""):
+    """An editor's save of the article's content, or a translator's of one `language`."""
+    return content_changed(article, by=by, action=Action.EDITED, language=language)
 
 
 def content_changed(article, *, by, action, published_at=None, language=""):

@@ -11,12 +11,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from articles import roles
+from articles import revisions, roles, services
 from articles.diffs import text_changes
+from articles.forms import EditConflictForm, media_with_nonce, rich_text_field
 from articles.models import TRANSLATED_TEXT_FIELDS, Article, TranslationState
 
 
-class TranslationForm(forms.ModelForm):
+class TranslationForm(EditConflictForm):
     def _update_errors(self, errors):
         """The model's `clean()` may name fields this form does not show (`ready_fr`):
         report those above the form."""
@@ -29,11 +30,19 @@ class TranslationForm(forms.ModelForm):
 
 
 def translation_form(language, *args, **kwargs):
-    """A form for one language's title, standfirst and body, with the article's widgets."""
+    """A form for one language's title, standfirst, body (in the article form's rich text
+    editor) and readiness."""
+    body = f"body_{language}"
+
+    def formfield(db_field, **field_kwargs):
+        field = db_field.formfield(**field_kwargs)
+        return rich_text_field(field) if db_field.name == body else field
+
     form_class = forms.modelform_factory(
         Article,
         form=TranslationForm,
-        fields=[f"{field}_{language}" for field in TRANSLATED_TEXT_FIELDS],
+        fields=[*(f"{field}_{language}" for field in TRANSLATED_TEXT_FIELDS), f"ready_{language}"],
+        formfield_callback=formfield,
     )
     return form_class(*args, **kwargs)
 
@@ -49,9 +58,13 @@ def translation_view(model_admin, request, object_id, language):
 
     form = translation_form(language, request.POST or None, instance=article)
     if request.method == "POST" and form.is_valid():
+        confirmed = "_confirm" in request.POST
+        if confirmed:
+            setattr(article, f"translated_from_{language}", article.original_version)
         form.save()
-        if "_confirm" in request.POST:
-            article.confirm_translation(language)
+        services.record_edit(article, by=request.user, language=language)
+        revisions.save_revision(article, by=request.user)
+        if confirmed:
             message = _("%(language)s translation saved and confirmed up to date.")
         else:
             message = _("%(language)s translation saved.")
@@ -85,5 +98,6 @@ def translation_view(model_admin, request, object_id, language):
         "state": state,
         "changes": changes,
         "form": form,
+        "media": media_with_nonce(request, form.media),
     }
     return TemplateResponse(request, "admin/articles/article/translation.html", context)

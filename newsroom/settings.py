@@ -68,6 +68,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may answer early (an unknown Host's 400 comes from the page
+    # cache, which reads the host; a cached page skips what is below it): every response
+    # gets the CSP and the framing ban.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # First after security headers: a cached page skips everything below it.
     "newsroom.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,11 +81,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before django-axes, after the rest: it sees a 404 before the language and
     # trailing-slash redirects do.
     "newsroom.permalinks.middleware.RedirectFallbackMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -314,6 +317,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Staff sign in at the admin's login; without a safe `next`, they land on the desk.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Admin login throttling: failures count per username and address together, so an attacker
 # cannot lock a colleague out from elsewhere, and unknown usernames lock out the same way.

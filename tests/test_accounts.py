@@ -122,3 +122,15 @@ def test_logins_and_staff_changes_are_logged(client, editor):
     )
     entry = LogEntry.objects.get(object_id=str(section.pk))
     assert (entry.user, entry.action_flag) == (editor, CHANGE)
+
+
+@pytest.mark.parametrize("next_url", ["https://attacker.example/", "//attacker.example/", ""])
+def test_a_login_with_an_off_site_or_no_next_lands_on_the_desk(client, editor, next_url):
+    response = client.post(
+        f"{LOGIN}?next={next_url}",
+        {"username": "editor", "password": PASSWORD, "next": next_url},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200

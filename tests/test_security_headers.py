@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ArticleFactory
@@ -39,6 +40,18 @@ def test_every_response_forbids_framing_sniffing_and_cross_site_referrers(
         assert response["Referrer-Policy"] == "same-origin", url
         assert response["X-Frame-Options"] == "DENY", url
         assert csp_directives(response)["frame-ancestors"] == ["'none'"], url
+
+
+@pytest.mark.parametrize("path", ["/en/", "/admin/", "/no/such/page/"])
+def test_the_answer_to_an_unknown_host_also_forbids_framing_and_scripts(path):
+    """The 400 comes from the outer middleware that reads the host: it still gets the
+    headers."""
+    response = Client(HTTP_HOST="attacker.example").get(path)
+    assert response.status_code == 400
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert csp_directives(response)["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in csp_directives(response)["script-src"]
 
 
 def test_csp_allows_no_inline_script_without_a_nonce(client, public_and_admin_urls):

@@ -1,4 +1,7 @@
+import shlex
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -75,3 +78,22 @@ def test_the_demo_scheduled_article_is_performed_by_publish_scheduled_once_due(s
     assert services.due_publications() == []
     with time_machine.travel(scheduled.published_at + timedelta(minutes=1)):
         assert [item[1] for item in services.due_publications()] == [scheduled.pk]
+
+
+def test_make_run_on_another_port_says_where_to_look(settings, capsys):
+    """`make run PORT=8104` passes its address to seed_demo, which prints it."""
+    root = Path(__file__).resolve().parent.parent
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=8104"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    seed = next(line for line in plan.splitlines() if "manage.py seed_demo" in line)
+    site = shlex.split(seed)[shlex.split(seed).index("--site") + 1]
+    assert site == "http://127.0.0.1:8104"
+    settings.DEBUG = True
+    call_command("seed_demo", site=site)
+    output = capsys.readouterr().out
+    assert (
+        "Public site: http://127.0.0.1:8104/   Editors' admin: http://127.0.0.1:8104/admin/"
+        in (output)
+    )
+    assert "8000" not in output

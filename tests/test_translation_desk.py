@@ -1,11 +1,20 @@
 """The translation desk in the admin: the matrix, the translator's page, the "no impact" save."""
 
+import json
+import re
+from html import unescape
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.urls import reverse
 
+from articles import roles
 from articles.admin import TranslationMatrixAdmin
 from articles.models import Article, TranslationState
+from articles.revisions import revisions_of
+from tests.desk.conftest import member
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +29,27 @@ def editor_client(client, admin_user):
     return client
 
 
+@pytest.fixture
+def translator(db):
+    call_command("setup_roles", stdout=StringIO())
+    return member("translator", roles.translator_group("fr"))
+
+
 def translation_url(article, language):
     return reverse("admin:articles_article_translation", args=[article.pk, language])
+
+
+def translation_data(article, language="fr", **fields):
+    """What the translator's page posts when opened now, with `fields` typed in."""
+    data = {
+        f"{field}_{language}": getattr(article, f"{field}_{language}") or ""
+        for field in ("title", "standfirst", "body")
+    }
+    saved = Article.objects.get(pk=article.pk)
+    data["edit_base"] = saved.updated_at.isoformat()
+    if getattr(saved, f"ready_{language}"):
+        data[f"ready_{language}"] = "on"
+    return data | fields
 
 
 def outdated(**fields):
@@ -95,7 +123,7 @@ def test_matrix_totals_per_language_follow_the_filters(editor_client):
     ArticleFactory(translated=True)  # another section
     response = editor_client.get(reverse(MATRIX), {"section__id__exact": section.pk})
     totals = dict(response.context["translation_totals"])
-    assert dict(totals["French"]) == {
+    assert {state: count for state, count, _link in totals["French"]} == {
         TranslationState.MISSING: 1,
         TranslationState.IN_PROGRESS: 0,
         TranslationState.OUTDATED: 1,
@@ -103,7 +131,10 @@ def test_matrix_totals_per_language_follow_the_filters(editor_client):
     }
     html = response.content.decode()
     assert "<strong>French:</strong>" in html
-    assert '<span class="translation-total translation-outdated">1 outdated</span>' in html
+    link = f"?section__id__exact={section.pk}&amp;state=fr-outdated"
+    assert (
+        f'<a class="translation-total translation-outdated" href="{link}">1 outdated</a>' in html
+    )
 
 
 def test_matrix_filters_by_status_author_and_date(editor_client):
@@ -153,12 +184,7 @@ def test_saving_without_confirming_keeps_the_flag(editor_client):
     article = outdated()
     response = editor_client.post(
         translation_url(article, "fr"),
-        {
-            "title_fr": "Titre revu",
-            "standfirst_fr": "",
-            "body_fr": "<p>Corps revu.</p>",
-            "_save": "1",
-        },
+        translation_data(article, title_fr="Titre revu", body_fr="<p>Corps revu.</p>", _save="1"),
     )
     assert response.status_code == 302
     article.refresh_from_db()
@@ -170,12 +196,7 @@ def test_save_and_confirm_clears_the_flag_and_logs_who(editor_client, admin_user
     article = outdated()
     response = editor_client.post(
         translation_url(article, "fr"),
-        {
-            "title_fr": article.title_fr,
-            "standfirst_fr": article.standfirst_fr,
-            "body_fr": "<p>Corps, avec un fait nouveau.</p>",
-            "_confirm": "1",
-        },
+        translation_data(article, body_fr="<p>Corps, avec un fait nouveau.</p>", _confirm="1"),
         follow=True,
     )
     article.refresh_from_db()
@@ -191,7 +212,7 @@ def test_a_translation_that_cannot_stay_ready_is_refused_with_a_message(editor_c
     article = outdated()
     response = editor_client.post(
         translation_url(article, "fr"),
-        {"title_fr": article.title_fr, "standfirst_fr": "", "body_fr": "", "_confirm": "1"},
+        translation_data(article, standfirst_fr="", body_fr="", _confirm="1"),
     )
     assert response.status_code == 200
     assert "A translation needs a title and a body to be ready." in response.content.decode()
@@ -218,7 +239,8 @@ def test_roles_are_enforced_on_the_server(client, django_user_model):
     assert client.get(reverse(MATRIX)).status_code == 200
     assert client.get(translation_url(article, "fr")).status_code == 403
     response = client.post(
-        translation_url(article, "fr"), {"title_fr": "X", "body_fr": "<p>X</p>", "_confirm": "1"}
+        translation_url(article, "fr"),
+        translation_data(article, title_fr="X", body_fr="<p>X</p>", _confirm="1"),
     )
     assert response.status_code == 403
     article.refresh_from_db()
@@ -263,3 +285,161 @@ def test_article_changelist_marks_and_filters_outdated(editor_client):
     assert 'class="readiness readiness-outdated" title="outdated">FR</span>' in (
         response.content.decode()
     )
+
+
+def test_a_translation_saved_over_a_later_edit_of_the_same_language_is_refused(
+    client, django_user_model
+):
+    """Two people on the same translation: the second save keeps the first one's text."""
+    article = ArticleFactory(translated=True)
+    first = django_user_model.objects.create_superuser("first", password="x")
+    second = django_user_model.objects.create_superuser("second", password="x")
+    opened_by_second = translation_data(article)
+    client.force_login(first)
+    response = client.post(
+        translation_url(article, "fr"), translation_data(article, title_fr="Titre du premier")
+    )
+    assert response.status_code == 302
+    client.force_login(second)
+    response = client.post(
+        translation_url(article, "fr"), opened_by_second | {"title_fr": "Titre du second"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "first saved this article after you opened it" in html
+    assert reverse("admin:articles_article_history", args=[article.pk]) in html
+    assert 'value="Titre du second"' in html
+    assert Article.objects.get(pk=article.pk).title_fr == "Titre du premier"
+
+
+def test_an_editors_save_after_the_translator_opened_the_page_is_kept(client, admin_user):
+    article = ArticleFactory(translated=True)
+    opened_by_translator = translation_data(article)
+    client.force_login(admin_user)
+    data = change_form_data(client, article)
+    data["body_fr"] = ["<p>Correction de la rédaction.</p>"]
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    assert client.post(change, data).status_code == 302
+    article.refresh_from_db()
+    assert article.body_fr == "<p>Correction de la rédaction.</p>"
+    response = client.post(
+        translation_url(article, "fr"), opened_by_translator | {"title_fr": "Titre"}
+    )
+    assert response.status_code == 200
+    assert "saved this article after you opened it" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title_fr != "Titre"
+    assert article.body_fr == "<p>Correction de la rédaction.</p>"
+
+
+def test_a_translation_page_post_without_the_edit_marker_is_refused(editor_client):
+    article = ArticleFactory(translated=True)
+    data = translation_data(article, title_fr="Écriture aveugle")
+    data.pop("edit_base")
+    assert editor_client.post(translation_url(article, "fr"), data).status_code == 200
+    assert Article.objects.get(pk=article.pk).title_fr != "Écriture aveugle"
+
+
+def editor_config(html, name):
+    """The rich text editor's configuration of the field `name` on a page."""
+    textarea = re.search(rf'<textarea[^>]*name="{name}"[^>]*>', html)
+    assert textarea, f"no textarea {name}"
+    found = re.search(r'data-django-prose-editor-\w+="([^"]*)"', textarea[0])
+    assert found, f"{name} is a plain text box"
+    return json.loads(unescape(found[1]))
+
+
+def test_the_translators_page_has_the_article_forms_editor_under_the_csp(editor_client):
+    article = ArticleFactory(translated=True)
+    response = editor_client.get(translation_url(article, "fr"))
+    html = response.content.decode()
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    main_form = editor_client.get(change).content.decode()
+    assert editor_config(html, "body_fr") == editor_config(main_form, "body_fr")
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    assert f'<script type="importmap" nonce="{nonce}">' in html
+
+
+def test_the_translators_page_keeps_only_the_allowlist(editor_client):
+    article = ArticleFactory(translated=True)
+    body = '<h2>Titre</h2><p>Un.</p><p onclick="x()">Deux <script>alert(1)</script></p>'
+    response = editor_client.post(
+        translation_url(article, "fr"), translation_data(article, body_fr=body)
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body_fr == "<h2>Titre</h2><p>Un.</p><p>Deux </p>"
+
+
+def test_the_translator_marks_their_language_ready(client, translator):
+    article = ArticleFactory(title_fr="Titre", body_fr="<p>Corps.</p>")
+    assert article.translation_state("fr") == TranslationState.IN_PROGRESS
+    client.force_login(translator)
+    response = client.post(
+        translation_url(article, "fr"), translation_data(article, ready_fr="on", _confirm="1")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.ready_fr and article.translation_state("fr") == TranslationState.READY
+    page = client.get(translation_url(article, "fr")).content.decode()
+    assert re.search(r'<input type="checkbox" name="ready_fr"[^>]* checked>', page)
+
+
+def test_a_translation_cannot_be_ready_without_a_body(client, translator):
+    article = ArticleFactory(title_fr="Titre", body_fr="")
+    client.force_login(translator)
+    response = client.post(
+        translation_url(article, "fr"), translation_data(article, ready_fr="on")
+    )
+    assert response.status_code == 200
+    assert "A translation needs a title and a body to be ready." in response.content.decode()
+    assert not Article.objects.get(pk=article.pk).ready_fr
+
+
+def test_a_translators_save_leaves_a_revision_and_an_activity_entry(client, translator):
+    article = ArticleFactory(translated=True)
+    client.force_login(translator)
+    client.post(translation_url(article, "fr"), translation_data(article, title_fr="Nouveau"))
+    revision = revisions_of(article).first()
+    assert (revision.revision.user, revision.field_dict["title_fr"]) == (translator, "Nouveau")
+    event = article.events.first()
+    assert (event.action, event.language, event.by) == ("edited", "fr", translator)
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "Edited (FR) · translator" in history.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [("fr-missing", "missing"), ("fr-outdated", "stale"), ("fr-ready", "ready")],
+)
+def test_matrix_filters_by_one_languages_state(editor_client, state, expected):
+    articles = {
+        "missing": ArticleFactory(),
+        "stale": outdated(),
+        "ready": ArticleFactory(translated=True),
+    }
+    response = editor_client.get(reverse(MATRIX), {"state": state})
+    assert list(response.context["cl"].result_list) == [articles[expected]]
+
+
+def test_matrix_totals_lead_to_the_filtered_list(editor_client):
+    stale = outdated()
+    ArticleFactory(translated=True)
+    html = editor_client.get(reverse(MATRIX)).content.decode()
+    link = re.search(
+        r'<a class="translation-total translation-outdated" href="(\?state=fr-[^"]+)">', html
+    )
+    response = editor_client.get(reverse(MATRIX) + unescape(link[1]))
+    assert list(response.context["cl"].result_list) == [stale]
+
+
+def test_matrix_counts_articles_in_its_footer(editor_client):
+    ArticleFactory.create_batch(2)
+    html = editor_client.get(reverse(MATRIX)).content.decode()
+    assert re.search(r"\s2 articles\s", html)
+    assert "translation matrix\n</p>" not in html
+
+
+def test_an_unknown_translation_state_is_the_admins_message(editor_client):
+    response = editor_client.get(reverse(MATRIX), {"state": "fr-lost"}, follow=True)
+    assert response.redirect_chain == [(reverse(MATRIX) + "?e=1", 302)]

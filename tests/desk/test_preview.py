@@ -1,7 +1,11 @@
 """Preview: any article, any language, as readers will see it, only for those who may edit it."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from tests.desk.conftest import change_form_data, member
@@ -55,7 +59,8 @@ def test_nobody_without_edit_rights_sees_a_preview(client, request, role, others
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
     else:
-        assert response.status_code == 403
+        # A colleague's draft is unknown to them.
+        assert response.status_code == 404
 
 
 def test_a_translator_previews_any_article(client, translator, others_draft):
@@ -91,3 +96,37 @@ def test_a_correction_note_shows_on_the_article_with_its_date(client):
     assert article.corrected_at is not None
     french = client.get(ArticleFactory(translated=True).get_absolute_url("fr")).content.decode()
     assert "Mis à jour le" not in french
+
+
+def view_on_site_link(client, article):
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    return re.search(r'<a href="([^"]+)" class="viewsitelink"', html.decode())[1]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": Article.Status.DRAFT, "published_at": None},
+        {"status": Article.Status.REVIEW, "published_at": None},
+        {"status": Article.Status.PUBLISHED, "published_at": timedelta(days=2)},
+    ],
+    ids=["draft", "review", "scheduled"],
+)
+def test_view_on_site_of_an_article_readers_cannot_see_is_its_preview(client, editor, state):
+    if isinstance(state["published_at"], timedelta):
+        state = state | {"published_at": timezone.now() + state["published_at"]}
+    article = ArticleFactory(**state)
+    client.force_login(editor)
+    link = view_on_site_link(client, article)
+    assert link == preview_url(article, "en")
+    assert client.get(link).status_code == 200
+
+
+def test_view_on_site_of_a_live_article_is_its_page_in_a_released_language(client, editor):
+    article = ArticleFactory(original_language="fr", title_fr="Titre", body_fr="<p>x</p>")
+    article.ready_fr, article.ready_en = True, False
+    article.save()
+    client.force_login(editor)
+    link = view_on_site_link(client, article)
+    assert link == article.get_absolute_url("fr")
+    assert client.get(link).status_code == 200

@@ -77,6 +77,13 @@ class Command(BaseCommand):
         "French and Russian. Idempotent: items that already exist are left untouched."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site",
+            default="http://127.0.0.1:8000",
+            help='The address the site is served at, for the "where to look" lines.',
+        )
+
     def handle(self, *args, **options):
         self.created = {"sections": 0, "topics": 0, "authors": 0, "articles": 0}
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
@@ -90,7 +97,7 @@ class Command(BaseCommand):
         summary = ", ".join(f"{count} {kind}" for kind, count in self.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo content ready (created {summary})."))
         call_command("setup_roles", stdout=io.StringIO())
-        self.ensure_superuser()
+        self.ensure_superuser(options["site"].rstrip("/"))
         self.ensure_desk_users(authors)
 
     def load_taxonomy(self, model, items, kind):
@@ -199,9 +206,8 @@ class Command(BaseCommand):
             )
         return article
 
-    def ensure_superuser(self):
+    def ensure_superuser(self, site):
         users = get_user_model().objects
-        site = "http://127.0.0.1:8000"
         self.stdout.write(f"Public site: {site}/   Editors' admin: {site}/admin/")
         if users.filter(is_superuser=True).exists():
             self.stdout.write(

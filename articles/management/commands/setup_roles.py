@@ -27,6 +27,8 @@ def role_permissions():
         for verb in ("add", "change", "delete", "view")
     ]
     editor += ["articles.publish_article"]
+    # Editors link author profiles to user accounts: the account autocomplete lists them.
+    editor += ["auth.view_user"]
     editor += [f"articles.translate_{code}" for code in language_codes()]
     permissions = {
         roles.AUTHOR: [
