@@ -117,6 +117,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # A transaction takes the write lock when it begins, so a writer waits its turn
+        # (up to `timeout` seconds) instead of failing with "database is locked" halfway.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        # Write-ahead log: readers read while a writer writes, never waiting for it.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
