@@ -5,6 +5,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,16 @@ def service_unavailable(request):
     response = render(request, "503.html", status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     return response
+
+
+def page_not_found(request, exception):
+    """Django's `handler404`; while the database is unreachable, the same page without
+    what comes from it (the sections' navigation, the notice): a missing page is still a
+    404 then, not a 503."""
+    try:
+        return defaults.page_not_found(request, exception)
+    except DATABASE_UNAVAILABLE:
+        return render(request, "404.html", {"database_unavailable": True}, status=404)
 
 
 def server_error(request):

@@ -193,3 +193,40 @@ def test_health_endpoints_answer_ok_when_all_is_well(reader):
     ready = reader.get(reverse("health-ready"))
     assert ready.status_code == 200 and ready.json() == {"status": "ok"}
     assert "no-cache" in ready["Cache-Control"]
+
+
+@pytest.mark.postgres
+def test_the_language_redirect_needs_no_database(reader, database_down):
+    response = reader.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+@pytest.mark.postgres
+def test_a_cached_front_page_is_reached_from_the_root_during_the_outage(
+    reader, article, marks_in_redis
+):
+    cached = reader.get("/en/")
+    assert cached.status_code == 200
+    real = connection.settings_dict.copy()
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
+    try:
+        redirect = reader.get("/")
+        assert redirect.status_code == 302
+        during = reader.get(redirect["Location"])
+        assert during.status_code == 200 and during.text == cached.text
+    finally:
+        connection.close()
+        connection.settings_dict.update(real)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("path", ["/en/no-such-page/", "/no-such-page/", "/fr/a/b/c"])
+def test_an_address_that_is_no_page_stays_a_404_during_the_outage(reader, database_down, path):
+    """Without the database, old addresses cannot be looked up: they are 404s meanwhile,
+    with the ordinary translated page, and never a 503 or a 500."""
+    response = reader.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.text or "Page introuvable" in response.text
+    assert "Traceback" not in response.text
