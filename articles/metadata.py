@@ -65,8 +65,9 @@ def person(request, author):
         data["jobTitle"] = author.role
     if author.short_bio:
         data["description"] = author.short_bio
-    if author.photo:
-        data["image"] = request.build_absolute_uri(author.photo.crops["square"].src)
+    photo = author.photo.crops.get("square")
+    if photo:
+        data["image"] = request.build_absolute_uri(photo.src)
     same_as = [url for _label, url in author.public_links]
     if same_as:
         data["sameAs"] = same_as

@@ -10,6 +10,8 @@ def focal_point_picker(field_file):
     if not field_file:
         return _("Save the image first, then click on it here to set its focal point.")
     picture = field_file.picture
+    if picture is None:
+        return _("The image file cannot be read: upload the image again.")
     preview = picture.at_least(PREVIEW_WIDTH)
     names = field_file.field.focus_fields
     return format_html(

@@ -2,6 +2,7 @@
 under generated names, with renditions made on save and files removed when replaced."""
 
 import logging
+from contextlib import suppress
 from functools import partial
 from pathlib import PurePosixPath
 from uuid import uuid4
@@ -9,6 +10,7 @@ from uuid import uuid4
 from django import forms
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
+from django.core.files.images import get_image_dimensions
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import signals
@@ -19,7 +21,15 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.images.renditions import SCALED, SPECS, Picture, build, delete_files, files_of
+from newsroom.images.renditions import (
+    SCALED,
+    SPECS,
+    Picture,
+    build,
+    delete_files,
+    files_of,
+    reusable,
+)
 from newsroom.images.uploads import ACCEPTED_FORMATS, verified_image
 
 ACCEPT = "image/jpeg,image/png,image/webp"
@@ -92,12 +102,14 @@ def renditions_field():
 class ResponsiveFieldFile(ImageFieldFile):
     @property
     def picture(self):
-        """The whole image at every width made (`<picture>` data); None without an image."""
+        """The whole image at every width made (`<picture>` data); None without an image,
+        or when its file could not be read when it was saved or last checked."""
         return Picture.of(self, SCALED) if self else None
 
     @property
     def crops(self):
-        """The focal-point crops, by group name (`crops.social`, `crops.square`)."""
+        """The focal-point crops, by group name (`crops.social`, `crops.square`); each None
+        when the image cannot be shown."""
         if not self:
             return {}
         return {group: Picture.of(self, group) for group in self.field.spec.crops}
@@ -107,12 +119,32 @@ class ResponsiveFieldFile(ImageFieldFile):
         return getattr(self.instance, self.field.renditions_field)
 
     @property
+    def stored_bytes(self):
+        """The original's length in bytes as the manifest records it, or None."""
+        manifest = self.manifest or {}
+        return manifest.get("bytes") if manifest.get("source") == self.name else None
+
+    @property
     def original_size(self):
-        """(width, height) from the model's dimension fields: no file access."""
+        """(width, height) from the model's dimension fields: no file access. (None, None)
+        when the file could not be read when the image was saved or last checked."""
         return (
             getattr(self.instance, self.field.width_field),
             getattr(self.instance, self.field.height_field),
         )
+
+    def store_dimensions(self):
+        """Read the stored original's size into the dimension fields: (None, None) if its
+        file is missing or not an image. Only writes call this: pages never open files."""
+        try:
+            with self.storage.open(self.name, "rb") as stored:
+                size = get_image_dimensions(stored)
+        except OSError:
+            logger.warning("Image file missing or unreadable: %s", self.name, exc_info=True)
+            size = (None, None)
+        setattr(self.instance, self.field.width_field, size[0])
+        setattr(self.instance, self.field.height_field, size[1])
+        return size
 
     @property
     def focus(self):
@@ -128,6 +160,11 @@ class ResponsiveImageField(models.ImageField):
     The model declares, next to a field called `photo`: `photo_width` and `photo_height`
     (as `width_field`/`height_field`), `photo_focus_x` and `photo_focus_y` (percentages),
     and `photo_renditions` (a JSONField holding the manifest).
+
+    The dimensions are read once, when a new original is saved (or by `rebuild_renditions`
+    for rows stored without them), never when a row is loaded: Django's `ImageField` opens
+    the file of every row it loads whose dimensions are empty, so a page listing twenty
+    articles made twenty round trips to storage, and a file gone from storage was a 500.
     """
 
     attr_class = ResponsiveFieldFile
@@ -185,6 +222,10 @@ class ResponsiveImageField(models.ImageField):
             }
         )
 
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        """Nothing, whether a row is loaded or a file assigned: `refresh_renditions` stores
+        the dimensions of a new original when the row is saved."""
+
     def contribute_to_class(self, cls, name, **kwargs):
         super().contribute_to_class(cls, name, **kwargs)
         if not cls._meta.abstract:
@@ -205,13 +246,26 @@ class ResponsiveImageField(models.ImageField):
         if field_file:
             if not field_file._committed:
                 field_file.save(field_file.name, field_file.file, save=False)
+            is_new = (previous or {}).get("source") != field_file.name
+            if is_new or not all(field_file.original_size):
+                field_file.store_dimensions()
             try:
                 manifest = build(field_file, previous)
             except Exception:
                 # Uploads through forms are verified; a file written some other way that
-                # Pillow cannot decode is served as it is (`rebuild_renditions` retries).
+                # Pillow cannot decode keeps the renditions already made of it, and is
+                # shown as it is only if its size could be read (`rebuild_renditions`
+                # retries).
                 logger.warning("No renditions for %s", field_file.name, exc_info=True)
-                manifest = {"source": field_file.name, "renditions": []}
+                kept = reusable(field_file, previous).values()
+                manifest = {"source": field_file.name, "renditions": list(kept)}
+                if all(field_file.original_size):
+                    # Served as it is: feeds give its length.
+                    with suppress(OSError):
+                        manifest["bytes"] = self.storage.size(field_file.name)
+        else:
+            setattr(instance, self.width_field, None)
+            setattr(instance, self.height_field, None)
         setattr(instance, self.renditions_field, manifest)
         superseded = self.unused_files(instance, previous, manifest)
         if superseded:

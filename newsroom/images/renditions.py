@@ -2,12 +2,13 @@
 
 Each image field keeps a manifest (a JSON column next to it) of the renditions it owns:
 
-    {"source": "articles/2026/11/3f2a.jpg",
+    {"source": "articles/2026/11/3f2a.jpg", "bytes": 812345,
      "renditions": [{"key": "640w", "group": "scaled", "width": 640, "height": 360,
                      "webp": "renditions/articles/2026/11/3f2a/640w.webp",
                      "jpeg": "renditions/articles/2026/11/3f2a/640w.jpg"}, ...]}
 
-Pages build `<picture>` markup from the manifest alone: no query, no file access.
+Pages build `<picture>` markup, and feeds their enclosures (`bytes` is the original's
+length), from the manifest alone: no query, no file access.
 A rendition's key names its size and, for crops, the focal point, so moving the focal
 point makes new crops and leaves the widths alone.
 """
@@ -114,9 +115,10 @@ def reusable(field_file, previous, *, verify=False):
 
 
 def plan_for(field_file):
+    """The renditions of `field_file`, whose size its row must know (`store_dimensions`)."""
     size = field_file.original_size
     if not all(size):
-        size = (field_file.width, field_file.height)  # reads the file's header
+        raise ValueError(f"{field_file.name}: the original's size is unknown (file unreadable)")
     return field_file.field.spec.plan(size, field_file.focus)
 
 
@@ -143,7 +145,12 @@ def build(field_file, previous=None, *, reuse=True, verify=False):
         folder = PurePosixPath("renditions") / PurePosixPath(field_file.name).with_suffix("")
         for planned in missing:
             made[planned.key] = render(storage, pixels, planned, folder)
-    return {"source": field_file.name, "renditions": [made[planned.key] for planned in plan]}
+    known = previous and previous.get("source") == field_file.name and previous.get("bytes")
+    return {
+        "source": field_file.name,
+        "bytes": known or storage.size(field_file.name),
+        "renditions": [made[planned.key] for planned in plan],
+    }
 
 
 def render(storage, pixels, planned, folder):
@@ -198,7 +205,8 @@ class Picture:
     """What a template needs to draw one image: `srcset`s, a fallback `src` and a size.
 
     Built from one group of a manifest. An original without renditions (stored before
-    they existed, until `rebuild_renditions` runs) is served as it is.
+    they existed, until `rebuild_renditions` runs) is served as it is if its size is known;
+    one whose file could not be read when it was stored is not shown (`of` gives None).
     """
 
     def __init__(self, sources, src, width, height):
@@ -214,6 +222,8 @@ class Picture:
         if manifest and manifest.get("source") == field_file.name:
             entries = [entry for entry in manifest["renditions"] if entry["group"] == group]
         if not entries:
+            if not all(field_file.original_size):
+                return None
             return cls([], field_file.url, *field_file.original_size)
         url = field_file.storage.url
         sources = sorted(

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.images.fields import ResponsiveImageField
-from newsroom.images.renditions import build, delete_files, missing, plan_for
+from newsroom.images.renditions import build, delete_files, missing, plan_for, reusable
 
 PROGRESS_EVERY = 50
 
@@ -68,19 +68,50 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
 
     def rebuild(self, instance, field, missing_only, dry_run):
-        """The number of renditions made (or, with `dry_run`, to make) for one image."""
+        """The number of renditions made (or, with `dry_run`, to make) for one image.
+
+        Reads the size of an original stored without it. An original that cannot be read
+        keeps only its renditions still in storage and is no longer served as it is, so
+        that pages show only what exists; the command then reports it as failed.
+        """
         field_file = getattr(instance, field.attname)
         previous = getattr(instance, field.renditions_field)
-        if missing_only:
-            keys = missing(field_file, previous, verify=True)
-        else:
-            keys = [planned.key for planned in plan_for(field_file)]
-        if dry_run:
-            return len(keys)
-        manifest = build(field_file, previous, reuse=missing_only, verify=missing_only)
+        size_before = field_file.original_size
+        if not all(size_before):
+            field_file.store_dimensions()
+        try:
+            if missing_only:
+                keys = missing(field_file, previous, verify=True)
+            else:
+                keys = [planned.key for planned in plan_for(field_file)]
+            if dry_run:
+                return len(keys)
+            manifest = build(field_file, previous, reuse=missing_only, verify=missing_only)
+        except Exception:
+            if not dry_run:
+                kept = reusable(field_file, previous, verify=True).values()
+                setattr(instance, field.width_field, None)
+                setattr(instance, field.height_field, None)
+                self.save(
+                    instance,
+                    field,
+                    previous,
+                    {"source": field_file.name, "renditions": list(kept)},
+                    size_before,
+                )
+            raise
+        self.save(instance, field, previous, manifest, size_before)
+        return len(keys)
+
+    def save(self, instance, field, previous, manifest, size_before):
+        changed = []
         if manifest != previous:
             setattr(instance, field.renditions_field, manifest)
+            changed.append(field.renditions_field)
+        if getattr(instance, field.attname).original_size != size_before:
+            changed += [field.width_field, field.height_field]
+        if changed:
             # A save, not an update(): the save signals tell the page cache.
-            instance.save(update_fields=[field.renditions_field])
+            instance.save(update_fields=changed)
+        if manifest != previous:
             delete_files(field.storage, field.unused_files(instance, previous, manifest))
-        return len(keys)
