@@ -177,3 +177,16 @@ def test_the_desk_asks_for_an_image_whose_file_is_gone(admin_client, author, set
     response = admin_client.get(reverse("admin:authors_author_change", args=[author.pk]))
     assert response.status_code == 200
     assert "The image file cannot be read: upload the image again." in response.content.decode()
+
+
+def test_rebuilding_fills_the_length_feeds_give_for_images_stored_without_it(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory(lead_image=samples.verified(samples.jpeg((1300, 700))))
+    length = (settings.MEDIA_ROOT / article.lead_image.name).stat().st_size
+    assert article.lead_image_renditions["bytes"] == length
+    manifest = dict(article.lead_image_renditions)
+    del manifest["bytes"]
+    Article.objects.update(lead_image_renditions=manifest)
+    assert "<enclosure" not in client.get(reverse("articles:rss")).content.decode()
+    rebuild_missing()
+    assert f'length="{length}"' in client.get(reverse("articles:rss")).content.decode()
