@@ -120,7 +120,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # A transaction takes the write lock when it begins, so a writer waits its turn
-        # (up to `timeout` seconds) instead of failing with "database is locked" halfway.
+        # (up to `timeout` seconds, below gunicorn's 30 s worker timeout) instead of
+        # failing with "database is locked" halfway.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         # Write-ahead log: readers read while a writer writes, never waiting for it.
