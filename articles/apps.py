@@ -7,4 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from articles import invalidation  # noqa: F401 (connects the page cache's receivers)
+        from articles.changes import connect_receivers
+
+        connect_receivers()

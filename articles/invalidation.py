@@ -1,14 +1,12 @@
 """Which cached pages go stale when content changes (see `newsroom.pagecache.tags`).
 
-Signal receivers, because every write path (admin, services, commands, imports) saves
-through the models; they only mark pages stale and never change content. Bulk
-`QuerySet.update()` sends no signal: callers of it must call `mark_articles_changed()`.
+Signal receivers, connected in `articles.changes`, because every write path (admin,
+services, commands, imports) saves through the models; they only mark pages stale and
+never change content. Bulk `QuerySet.update()` sends no signal: see `articles.changes`.
 """
 
 from functools import cache
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.dispatch import receiver
 from modeltranslation.translator import translator
 
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
@@ -114,7 +112,6 @@ def shown_alike(value, other):
     return value == other or (value in (None, "") and other in (None, ""))
 
 
-@receiver(pre_save, sender=Article)
 def remember_listed_values(sender, instance, raw=False, **kwargs):
     """What lists showed of the article before this save: an article moved to another
     section leaves its old section's pages too, and an edit of what no list shows (a
@@ -125,7 +122,6 @@ def remember_listed_values(sender, instance, raw=False, **kwargs):
         )
 
 
-@receiver(post_save, sender=Article)
 def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw:
         return
@@ -149,13 +145,11 @@ def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     )
 
 
-@receiver(pre_delete, sender=Article)
 def article_deleted(sender, instance, **kwargs):
     # Before the deletion, while its topics, bylines and links can still be read.
     mark_articles_changed([instance.pk])
 
 
-@receiver(m2m_changed, sender=Article.topics.through)
 def article_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "pre_clear"):
         return
@@ -170,7 +164,6 @@ def article_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
     )
 
 
-@receiver([post_save, post_delete], sender=ArticleAuthor)
 def byline_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         # The author may have just left the byline: their list changes too.
@@ -178,25 +171,21 @@ def byline_changed(sender, instance, raw=False, **kwargs):
         mark_changed(tag_pk(Author, instance.author_id, "articles"))
 
 
-@receiver([post_save, post_delete], sender=RelatedArticle)
 def related_link_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         mark_changed(tag_pk(Article, instance.source_id, "page"))
 
 
-@receiver([post_save, post_delete], sender=Author)
 def author_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         mark_changed(tag(Author), tag(instance))
 
 
-@receiver([post_save, post_delete], sender=Section)
 def section_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         mark_changed(tag(Section))
 
 
-@receiver([post_save, post_delete], sender=Topic)
 def topic_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         mark_changed(tag(Topic))

@@ -200,7 +200,7 @@ def restore(article, version, *, by, language=None):
     else:
         comment = _("Restored the revision of %(date)s") % {"date": saved_on}
     save_revision(article, by=by, comment=comment)
-    services.content_changed(
+    services.record_event(
         article, by=by, action=ArticleEvent.Action.RESTORED, language=language or ""
     )
     return article

@@ -8,9 +8,10 @@ is public (`public_since`), so that the newest matches are found in that table a
 are always joined with `Article.objects.live(language)`, so the index may hold unreleased
 text safely, and a stale `public_since` can only hide an article, never show it early.
 
-The index follows every model save and delete of an article (receivers below). Code that
-writes articles without `save()` (`QuerySet.update()`, `bulk_create()`, raw SQL) must call
-`refresh_search_index(ids)` afterwards; `manage.py rebuild_search_index` redoes it all.
+The index follows every model save and delete of an article (`index_article()`, connected
+with the other receivers in `articles.changes`). Code that writes articles without `save()`
+(`QuerySet.update()`, `bulk_create()`, raw SQL) must call `articles.changes.articles_changed(ids)`
+afterwards; `manage.py rebuild_search_index` redoes the index alone.
 """
 
 import html
@@ -25,8 +26,6 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest, Left, Lower, NullIf, StrIndex
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -92,8 +91,8 @@ def refresh_search_index(article_ids):
             )
 
 
-@receiver(post_save, sender=Article, dispatch_uid="articles.search.index_article")
 def index_article(sender, instance, raw=False, **kwargs):
+    """Receiver of every article save (connected in `articles.changes`)."""
     if not raw:
         refresh_search_index([instance.pk])
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import roles
-from articles.invalidation import mark_articles_changed
+from articles.changes import articles_changed
 from articles.models import Article, ArticleEvent, language_codes
 
 logger = logging.getLogger(__name__)
@@ -105,12 +105,13 @@ def available_transitions(article, user):
 
 def record_edit(article, *, by, language=""):
     """An editor's save of the article's content, or a translator's of one `language`."""
-    return content_changed(article, by=by, action=Action.EDITED, language=language)
+    return record_event(article, by=by, action=Action.EDITED, language=language)
 
 
-def content_changed(article, *, by, action, published_at=None, language=""):
-    """Everything that must follow any change to an article happens here: the event log
-    now, and any other consequence of changed content (such as cache purges)."""
+def record_event(article, *, by, action, published_at=None, language=""):
+    """Writes `action` into the article's history, and nothing else: what follows the
+    change itself (the page cache, the search index) follows its save, see
+    `articles.changes`."""
     return ArticleEvent.objects.create(
         article=article, action=action, by=by, published_at=published_at, language=language
     )
@@ -118,20 +119,22 @@ def content_changed(article, *, by, action, published_at=None, language=""):
 
 def went_live(article, *, language="", at):
     """A scheduled article (or, with `language`, one language version) became visible at
-    `at`: record it and refresh the cached pages that show it. Readers already see it (the
-    site follows the clock): this performs the side effects, for `publish_scheduled`.
+    `at`: record it, and do what a save of it would (`articles.changes.articles_changed`:
+    the cached pages showing it go stale). Readers already see it (the site follows the
+    clock): this performs the side effects, for `publish_scheduled`.
 
     Returns the event, or None when this moment was already recorded (by an earlier or a
     concurrent run).
     """
     try:
         with transaction.atomic():
-            event = content_changed(
+            event = record_event(
                 article, by=None, action=Action.WENT_LIVE, published_at=at, language=language
             )
     except IntegrityError:
         return None
-    mark_articles_changed([article.pk])
+    # No row changed, the clock did: what a save would cause is done here.
+    articles_changed([article.pk])
     logger.info(
         "published article %s (%s) at %s",
         article.pk,
@@ -159,7 +162,7 @@ def _transition(article, *, by, action, status, at=None):
         article.status, article.published_at = before
         raise
     article.save(update_fields=["status", "published_at", "updated_at"])
-    return content_changed(article, by=by, action=action, published_at=article.published_at)
+    return record_event(article, by=by, action=action, published_at=article.published_at)
 
 
 def due_publications():

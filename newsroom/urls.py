@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -11,12 +12,7 @@ from articles.sitemaps import SITEMAPS
 from articles.views import site_wide_page, sitemap_index
 from newsroom import health
 
-admin.site.site_header = _("Newsroom desk")
-admin.site.site_title = _("Newsroom desk")
-admin.site.index_title = _("Content")
-
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
@@ -36,6 +32,13 @@ urlpatterns = [
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
 ]
+
+# The public site runs without the admin too (a reading replica; tests/without_admin).
+if apps.is_installed("django.contrib.admin"):
+    admin.site.site_header = _("Newsroom desk")
+    admin.site.site_title = _("Newsroom desk")
+    admin.site.index_title = _("Content")
+    urlpatterns.insert(0, path("admin/", admin.site.urls))
 
 # Every public page carries its language prefix; "/" redirects to the reader's best language.
 urlpatterns += i18n_patterns(

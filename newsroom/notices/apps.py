@@ -8,4 +8,10 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Site notice")
 
     def ready(self):
-        from newsroom.notices import invalidation  # noqa: F401
+        from django.db.models.signals import post_delete, post_save
+
+        from newsroom.notices.invalidation import notice_changed
+        from newsroom.notices.models import SiteNotice
+
+        for signal in (post_save, post_delete):
+            signal.connect(notice_changed, sender=SiteNotice)

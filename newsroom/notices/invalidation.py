@@ -1,16 +1,14 @@
-"""Every public page shows the current notice: a change to any notice makes them all stale."""
+"""Every public page shows the current notice: a change to any notice makes them all stale.
+
+`NoticesConfig.ready()` connects `notice_changed` to every save and delete of a notice."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from newsroom.notices.models import SiteNotice
 from newsroom.notices.shown import forget_shown_notice
 from newsroom.pagecache.tags import mark_changed, tag
 
 
-@receiver(post_save, sender=SiteNotice)
-@receiver(post_delete, sender=SiteNotice)
 def notice_changed(sender, raw=False, **kwargs):
     if not raw:
         mark_changed(tag(SiteNotice))

@@ -9,7 +9,6 @@ twice: once to check, once to write. Both passes stream, so a large file is neve
 import hashlib
 import json
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -22,13 +21,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, router, transaction
-from django.db.models.signals import post_save, pre_save
 from django.utils import timezone, translation
 from jsonschema import Draft202012Validator
 from modeltranslation.translator import translator
 from reversion.models import Revision, Version
 
-from articles.invalidation import article_saved, mark_articles_changed, remember_listed_values
+from articles.changes import article_saves_deferred
+from articles.invalidation import mark_articles_changed
 from articles.links import store_article_links
 from articles.models import (
     Article,
@@ -40,8 +39,8 @@ from articles.models import (
     language_codes,
 )
 from articles.revisions import save_revision_if_changed, versioned_columns
-from articles.search import index_article, refresh_search_index
-from articles.services import content_changed
+from articles.search import refresh_search_index
+from articles.services import record_event
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
 from newsroom.images.uploads import verified_image
@@ -69,7 +68,6 @@ TRANSLATED = {
     for kind, model in MODELS.items()
 }
 AUTHOR_LINKS = ["email", "website", "mastodon", "bluesky", "x", "linkedin"]
-SEARCH_INDEX_UID = "articles.search.index_article"
 SLUG_COLUMNS = {
     "author": ["slug"],
     **dict.fromkeys(["section", "topic", "article"], [f"slug_{c}" for c in language_codes()]),
@@ -509,25 +507,6 @@ def chunked(items, size):
         yield items[start : start + size]
 
 
-@contextmanager
-def per_row_side_effects_deferred():
-    """Saves of new articles without what their signals do row by row (the search index,
-    marks for the page cache): `Writer.finish()` does both in bulk once the rows are
-    written, for the thousands of articles of an archive."""
-    deferred = [
-        (pre_save, remember_listed_values, None),
-        (post_save, article_saved, None),
-        (post_save, index_article, SEARCH_INDEX_UID),
-    ]
-    for signal, receiver, uid in deferred:
-        signal.disconnect(receiver, sender=Article, dispatch_uid=uid)
-    try:
-        yield
-    finally:
-        for signal, receiver, uid in deferred:
-            signal.connect(receiver, sender=Article, dispatch_uid=uid)
-
-
 def save_first_revisions(article_ids, comment):
     """The first revision of each of these articles, in bulk, as `save_revision()` keeps one
     (its texts serialized by django-reversion's format for Article)."""
@@ -756,14 +735,14 @@ class Writer:
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
         if created:
-            with per_row_side_effects_deferred():
+            with article_saves_deferred():
                 article.save()
         else:
             article.save()
         if article.is_scheduled and article.published_at != was_scheduled_at:
             # As when an editor schedules it: `publish_scheduled` performs what follows
             # its going live, and the history shows it.
-            content_changed(
+            record_event(
                 article,
                 by=None,
                 action=ArticleEvent.Action.SCHEDULED,

@@ -198,7 +198,7 @@ class Command(BaseCommand):
         article.save()
         if article.is_scheduled:
             # As the desk's "Schedule" button records it, so `publish_scheduled` acts on time.
-            services.content_changed(
+            services.record_event(
                 article,
                 by=None,
                 action=ArticleEvent.Action.SCHEDULED,
