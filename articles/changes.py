@@ -4,7 +4,8 @@ Every write (the admin, the services, the commands, the import) saves through th
 so model signals carry the consequences of a change. `ArticlesConfig.ready()` connects the
 receivers listed in `RECEIVERS`, whatever else is installed: the admin is not needed.
 
-- The pages showing what changed go stale in the page cache (`articles.invalidation`).
+- The pages showing what changed go stale in the page cache (`articles.invalidation`, by
+  the rules of `articles.page_contract`).
 - The article's search documents are copied again (`articles.search`); deleting an article
   deletes them with it (a foreign key's CASCADE).
 
@@ -35,8 +36,10 @@ RECEIVERS = [
     (post_save, Article, search.index_article),
     (pre_delete, Article, invalidation.article_deleted),
     (m2m_changed, Article.topics.through, invalidation.article_topics_changed),
+    (pre_save, ArticleAuthor, invalidation.remember_stored_row),
     (post_save, ArticleAuthor, invalidation.byline_changed),
     (post_delete, ArticleAuthor, invalidation.byline_changed),
+    (pre_save, RelatedArticle, invalidation.remember_stored_row),
     (post_save, RelatedArticle, invalidation.related_link_changed),
     (post_delete, RelatedArticle, invalidation.related_link_changed),
     (post_save, Author, invalidation.author_changed),

@@ -9,6 +9,7 @@ the reader as text whatever characters they hold.
 """
 
 import mimetypes
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -58,7 +59,18 @@ class WritableFeedMixin:
         return values
 
 
-class FullTextRssFeed(WritableFeedMixin, Rss201rev2Feed):
+class DatedByItsItems:
+    """A feed dated by its latest item. Django dates a feed without any item "now", which
+    would change it on every request (and make every cached copy of it look stale): such
+    a feed keeps the epoch instead."""
+
+    def latest_post_date(self):
+        if any(item["updateddate"] or item["pubdate"] for item in self.items):
+            return super().latest_post_date()
+        return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class FullTextRssFeed(DatedByItsItems, WritableFeedMixin, Rss201rev2Feed):
     """RSS 2.0 with the full text in `<content:encoded>` beside the summary."""
 
     def plain_text(self, values):
@@ -84,7 +96,7 @@ class FullTextRssFeed(WritableFeedMixin, Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class FullTextAtomFeed(WritableFeedMixin, Atom1Feed):
+class FullTextAtomFeed(DatedByItsItems, WritableFeedMixin, Atom1Feed):
     """Atom with the summary as text and the full text in `<content type="html">`."""
 
     def add_item_elements(self, handler, item):

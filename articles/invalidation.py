@@ -1,4 +1,5 @@
-"""Which cached pages go stale when content changes (see `newsroom.pagecache.tags`).
+"""Which cached pages go stale when content changes: the marking side of
+`articles.page_contract`, whose tags the views show.
 
 Signal receivers, connected in `articles.changes`, because every write path (admin,
 services, commands, imports) saves through the models; they only mark pages stale and
@@ -7,11 +8,9 @@ never change content. Bulk `QuerySet.update()` sends no signal: see `articles.ch
 
 from functools import cache
 
-from modeltranslation.translator import translator
-
-from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
-from authors.models import Author
-from newsroom.pagecache.tags import mark_changed, tag, tag_pk
+from articles import page_contract as shown
+from articles.models import Article, ArticleAuthor, RelatedArticle, Topic
+from newsroom.pagecache.tags import mark_changed
 
 
 def with_ancestors(topic_ids):
@@ -25,65 +24,42 @@ def with_ancestors(topic_ids):
     return found
 
 
-# A section's or topic's "articles" tag names its list page (which articles, in which order,
-# and what their teasers show); its "order" tag only which live articles it holds, in which
-# order: what article pages read for previous / next and "More on this topic", each of whose
-# entries they also tag by itself.
-LISTINGS = ("articles", "order")
-
-
-def topic_listing_tags(topic_ids, listings=LISTINGS):
-    return [tag_pk(Topic, pk, listing) for pk in with_ancestors(topic_ids) for listing in listings]
-
-
-# What only an article's own page (and the site-wide feeds and sitemaps) shows: no list,
-# teaser, "previous / next" or "More on this topic" reads these.
-PAGE_ONLY_FIELDS = {
-    "body",
-    "seo_title",
-    "seo_description",
-    "image_caption",
-    "image_credit",
-    "correction",
-    "corrected_at",
-    "translated_from",
-    "original_version",
-    "updated_at",
-}
-
-
-# What decides whether an article is in a list and where: its visibility and its section.
-ORDER_FIELDS = {"status", "published_at", "ready", "release_at", "section"}
+def topic_listings(topic_ids, reordered=True):
+    return [
+        tag
+        for pk in with_ancestors(topic_ids)
+        for tag in (
+            [shown.topic_articles(pk), shown.topic_order(pk)]
+            if reordered
+            else [shown.topic_articles(pk)]
+        )
+    ]
 
 
 @cache
-def listed_fields():
-    """{column: field name} of every stored field of an article but those only its own page
-    shows; of a translated field, each language's column."""
-    translated = translator.get_options_for_model(Article).fields
-    listed = {}
-    for field in Article._meta.concrete_fields:
-        name = getattr(field, "translated_field", field).name
-        if field.name not in translated and name not in PAGE_ONLY_FIELDS:
-            listed[field.attname] = name
-    return listed
+def listed_columns():
+    """{column: field name} of the article columns some list shows (listed and order
+    fields): those compared before and after a save."""
+    return {
+        column: name
+        for column, name in shown.article_columns().items()
+        if shown.article_field_kind(name) != shown.PAGE_ONLY
+    }
 
 
 def mark_articles_changed(article_ids, section_ids=(), listed=True, reordered=True):
     """Every page that shows, lists or may list these articles goes stale.
 
-    An article's own page is tagged `tag(article, "page")`; pages that show it as an entry
-    of a list or link to it, `tag(article)`. With `listed=False` (nothing a list shows
-    changed) only their own pages and the site-wide pages (feeds carry the full text) go
-    stale. With `reordered=False` (a new title, no change to what is live where) the list
-    pages go stale too, but of the other article pages only those showing these articles.
+    With `listed=False` (only page-only fields changed) only their own pages and the
+    site-wide pages (feeds carry the full text) go stale. With `reordered=False` (a listed
+    field changed, no order field) the list pages go stale too, but of the other article
+    pages only those showing these articles as entries.
     """
     article_ids = list(article_ids)
-    own_pages = [tag(Article), *[tag_pk(Article, pk, "page") for pk in article_ids]]
+    own_pages = [shown.every_article(), *[shown.article_page(pk) for pk in article_ids]]
     if not listed:
         mark_changed(*own_pages)
         return
-    listings = LISTINGS if reordered else ("articles",)
     # Articles whose curated "More on this topic" links to these, live or not yet.
     linking_ids = RelatedArticle.objects.filter(target_id__in=article_ids).values_list(
         "source_id", flat=True
@@ -99,11 +75,12 @@ def mark_articles_changed(article_ids, section_ids=(), listed=True, reordered=Tr
     )
     mark_changed(
         *own_pages,
-        *[tag_pk(Article, pk) for pk in article_ids],
-        *[tag_pk(Article, pk, "page") for pk in linking_ids],
-        *[tag_pk(Section, pk, listing) for pk in section_ids for listing in listings],
-        *topic_listing_tags(topic_ids, listings),
-        *[tag_pk(Author, pk, "articles") for pk in set(author_ids)],
+        *[shown.article_entry(pk) for pk in article_ids],
+        *[shown.article_page(pk) for pk in linking_ids],
+        *[shown.section_articles(pk) for pk in section_ids],
+        *([shown.section_order(pk) for pk in section_ids] if reordered else []),
+        *topic_listings(topic_ids, reordered),
+        *[shown.author_articles(pk) for pk in set(author_ids)],
     )
 
 
@@ -118,7 +95,7 @@ def remember_listed_values(sender, instance, raw=False, **kwargs):
     correction to the body) leaves them all cached."""
     if instance.pk and not raw:
         instance._listed_before = (
-            Article.objects.filter(pk=instance.pk).values(*listed_fields()).first()
+            Article.objects.filter(pk=instance.pk).values(*listed_columns()).first()
         )
 
 
@@ -132,16 +109,16 @@ def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     saved = set(before) - instance.get_deferred_fields()
     if update_fields is not None:
         saved &= {Article._meta.get_field(name).attname for name in update_fields}
-    changed = {
-        listed_fields()[name]
-        for name in saved
-        if not shown_alike(getattr(instance, name), before[name])
+    kinds = {
+        shown.article_field_kind(listed_columns()[column])
+        for column in saved
+        if not shown_alike(getattr(instance, column), before[column])
     }
     mark_articles_changed(
         [instance.pk],
         [before["section_id"]],
-        listed=bool(changed),
-        reordered=bool(changed & ORDER_FIELDS),
+        listed=bool(kinds),
+        reordered=shown.ORDER in kinds,
     )
 
 
@@ -158,34 +135,48 @@ def article_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
         pk_set = set(related.values_list("pk", flat=True))
     article_ids, topic_ids = (pk_set, [instance.pk]) if reverse else ([instance.pk], pk_set)
     mark_changed(
-        tag(Article),
-        *[tag_pk(Article, pk, "page") for pk in article_ids],
-        *topic_listing_tags(topic_ids),
+        shown.every_article(),
+        *[shown.article_page(pk) for pk in article_ids],
+        *topic_listings(topic_ids),
     )
+
+
+def remember_stored_row(sender, instance, raw=False, **kwargs):
+    """The byline or link as stored before this save: moved to another article or author,
+    it leaves the pages of the one it left too."""
+    if instance.pk and not raw:
+        instance._stored_before = sender.objects.filter(pk=instance.pk).values().first()
+
+
+def stored_and_new(instance, attname):
+    before = instance.__dict__.get("_stored_before") or {}
+    return {getattr(instance, attname), before.get(attname)} - {None}
 
 
 def byline_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         # The author may have just left the byline: their list changes too.
-        mark_articles_changed([instance.article_id])
-        mark_changed(tag_pk(Author, instance.author_id, "articles"))
+        mark_articles_changed(stored_and_new(instance, "article_id"))
+        mark_changed(*[shown.author_articles(pk) for pk in stored_and_new(instance, "author_id")])
+        instance.__dict__.pop("_stored_before", None)
 
 
 def related_link_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        mark_changed(tag_pk(Article, instance.source_id, "page"))
+        mark_changed(*[shown.article_page(pk) for pk in stored_and_new(instance, "source_id")])
+        instance.__dict__.pop("_stored_before", None)
 
 
 def author_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        mark_changed(tag(Author), tag(instance))
+        mark_changed(shown.every_author(), shown.author(instance.pk))
 
 
 def section_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        mark_changed(tag(Section))
+        mark_changed(shown.navigation())
 
 
 def topic_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        mark_changed(tag(Topic))
+        mark_changed(shown.every_topic())

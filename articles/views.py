@@ -18,6 +18,7 @@ from django.views.generic import (
     YearArchiveView,
 )
 
+from articles import page_contract
 from articles.forms import SearchForm
 from articles.links import linked_article_ids
 from articles.metadata import article_metadata, listing_metadata
@@ -26,9 +27,7 @@ from articles.search import MAX_RESULTS, search_articles
 from articles.sitemaps import SITEMAPS, news_articles
 from authors.models import Author
 from newsroom.languages import language_links
-from newsroom.notices.models import SiteNotice
 from newsroom.pagecache.remembered import remembered_until_changed
-from newsroom.pagecache.tags import tag, tag_pk
 from newsroom.pagecache.views import CachedPageMixin, cached_page
 from newsroom.pagination import DeferredRowPaginator
 
@@ -44,8 +43,8 @@ class PublicPageMixin(CachedPageMixin):
     """A reading page: cached for readers until what it shows changes or the schedule does."""
 
     def page_tags(self, context):
-        # base.html lists every section in its navigation and shows the site notice.
-        return [tag(Section), tag(SiteNotice)]
+        # What each page shows is named after `articles.page_contract`.
+        return page_contract.public_page()
 
     @cached_property
     def next_visibility_change(self):
@@ -70,19 +69,11 @@ class PublicPageMixin(CachedPageMixin):
         return notice.ends_at if notice else None
 
 
-# Feeds and sitemaps show many articles with their authors, sections and topics.
-SITE_WIDE_TAGS = [tag(Article), tag(Section), tag(Topic), tag(Author)]
-
-
 def site_wide_page(view, query_parameters=()):
     """A feed or sitemap: cached until any content changes or the schedule does."""
-    return cached_page(SITE_WIDE_TAGS, Article.objects.next_visibility_change, query_parameters)(
-        view
-    )
-
-
-def byline_tags(articles):
-    return {tag(author) for article in articles for author in article.byline}
+    return cached_page(
+        page_contract.site_wide(), Article.objects.next_visibility_change, query_parameters
+    )(view)
 
 
 class LiveArticleListMixin(PublicPageMixin):
@@ -104,7 +95,7 @@ class LiveArticleListMixin(PublicPageMixin):
         return paginator
 
     def page_tags(self, context):
-        return [*super().page_tags(context), *byline_tags(context["articles"])]
+        return [*super().page_tags(context), *page_contract.bylines(context["articles"])]
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -137,7 +128,11 @@ class HomeView(PublicPageMixin, TemplateView):
         ]
         if context["lead_story"]:
             shown.append(context["lead_story"])
-        return [*super().page_tags(context), tag(Article), *byline_tags(shown)]
+        return [
+            *super().page_tags(context),
+            page_contract.every_article(),
+            *page_contract.bylines(shown),
+        ]
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):
@@ -191,15 +186,15 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         article = self.object
         return [
             *super().page_tags(context),
-            tag(article, "page"),
-            tag(Topic),
-            *byline_tags([article]),
+            page_contract.article_page(article.pk),
+            page_contract.every_topic(),
+            *page_contract.bylines([article]),
             # "More on this topic" may pick any article sharing a topic; previous and next
-            # follow the section's order (see articles/invalidation.py).
-            *[tag(topic, "order") for topic in article.topics.all()],
-            tag(article.section, "order"),
+            # follow the section's order.
+            *[page_contract.topic_order(topic.pk) for topic in article.topics.all()],
+            page_contract.section_order(article.section_id),
             *[
-                tag(shown)
+                page_contract.article_entry(shown.pk)
                 for shown in [
                     *context["more_on_this_topic"],
                     context["previous_article"],
@@ -208,7 +203,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
                 if shown is not None
             ],
             # Links in the body follow the linked articles' releases and addresses.
-            *[tag_pk(Article, pk) for pk in linked_article_ids(article.body)],
+            *[page_contract.article_entry(pk) for pk in linked_article_ids(article.body)],
         ]
 
 
@@ -277,7 +272,7 @@ class SectionView(LiveArticleListMixin, ListView):
         )
 
     def page_tags(self, context):
-        return [*super().page_tags(context), tag(self.section, "articles")]
+        return [*super().page_tags(context), page_contract.section_articles(self.section.pk)]
 
 
 class TopicView(LiveArticleListMixin, ListView):
@@ -310,8 +305,12 @@ class TopicView(LiveArticleListMixin, ListView):
         )
 
     def page_tags(self, context):
-        # Articles of nested topics mark their ancestors too (articles/invalidation.py).
-        return [*super().page_tags(context), tag(Topic), tag(self.topic, "articles")]
+        # Articles of nested topics mark their ancestors' lists too.
+        return [
+            *super().page_tags(context),
+            page_contract.every_topic(),
+            page_contract.topic_articles(self.topic.pk),
+        ]
 
 
 class LiveArchiveMixin(LiveArticleListMixin):
@@ -338,7 +337,7 @@ class LiveArchiveMixin(LiveArticleListMixin):
         return context
 
     def page_tags(self, context):
-        return [*super().page_tags(context), tag(Article)]
+        return [*super().page_tags(context), page_contract.every_article()]
 
 
 class YearArchive(LiveArchiveMixin, YearArchiveView):

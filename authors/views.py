@@ -4,12 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from articles import page_contract
 from articles.metadata import author_metadata, listing_metadata
 from articles.models import Article, language_codes
 from articles.views import LiveArticleListMixin, PublicPageMixin
 from authors.models import Author
 from newsroom.languages import language_links
-from newsroom.pagecache.tags import tag
 
 
 class AuthorListView(PublicPageMixin, ListView):
@@ -30,7 +30,11 @@ class AuthorListView(PublicPageMixin, ListView):
         )
 
     def page_tags(self, context):
-        return [*super().page_tags(context), tag(Author), tag(Article)]
+        return [
+            *super().page_tags(context),
+            page_contract.every_author(),
+            page_contract.every_article(),
+        ]
 
 
 class AuthorDetailView(LiveArticleListMixin, ListView):
@@ -69,4 +73,8 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
         )
 
     def page_tags(self, context):
-        return [*super().page_tags(context), tag(self.author), tag(self.author, "articles")]
+        return [
+            *super().page_tags(context),
+            page_contract.author(self.author.pk),
+            page_contract.author_articles(self.author.pk),
+        ]

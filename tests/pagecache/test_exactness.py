@@ -1,0 +1,480 @@
+"""The page cache is exact, proven by difference rather than by example.
+
+A small site is seeded and every public page of it is rendered, in every language, into the
+page cache. Then each change an editor or a command can make is applied in turn: one for
+every stored field of every model a page shows (generated from the models, so that a new
+field is covered without anyone listing it), and the workflow (publication, unpublication, a
+schedule or a release time passing, bylines, curated links, topics, the site notice,
+deletions). After each, every page is read as a reader gets it (from the cache while its
+marks say it is current) and rendered afresh with no cache at all:
+
+- a page the cache still serves although its fresh rendering differs is stale: the test
+  fails, naming the change and the page;
+- a page marked stale whose rendering did not change is the price of the contract: counted
+  per change and printed (`pytest -s`); bench/README.md keeps the figures.
+"""
+
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import IntegrityError, models, transaction
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from modeltranslation.translator import NotRegistered, translator
+
+from articles import services
+from articles.links import stored_href
+from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
+from articles.sitemaps import SITEMAPS
+from authors.models import Author
+from newsroom.notices.models import SiteNotice
+from newsroom.pagecache.middleware import current_page, page_key
+from newsroom.pagecache.recent import recent_pages
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+from tests.images import samples
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["en", "fr", "ru"]
+# Noon, so that no change of date happens while the test runs.
+START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+VERBOSE = bool(os.environ.get("EXACTNESS_VERBOSE"))
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+# -- The site ---------------------------------------------------------------------------------
+
+
+def seed():
+    """A site with one of each thing a page can show, named for what it is there to test."""
+    now = timezone.now()
+    asia = TopicFactory(name_en="Asia")
+    caucasus = TopicFactory(name_en="Caucasus", parent=asia)
+    trade = TopicFactory(name_en="Trade")
+    energy = SectionFactory(name_en="Energy")
+    economy = SectionFactory(name_en="Economy")
+    nina = AuthorFactory(name_en="Nina Ardent", long_bio_en="<p>Nina covers energy.</p>")
+    nina.photo = samples.verified(samples.jpeg((400, 400)))
+    nina.save()
+    omar = AuthorFactory(name_en="Omar Vale")
+    AuthorFactory(name_en="Idle Writer")
+    older = ArticleFactory(
+        translated=True,
+        title_en="Older in energy",
+        section=energy,
+        topics=[caucasus, trade],
+        authors=[nina, omar],
+        published_at=now - timedelta(days=3),
+    )
+    subject = ArticleFactory(
+        translated=True,
+        title_en="The subject",
+        section=energy,
+        topics=[caucasus],
+        authors=[nina],
+        published_at=now - timedelta(hours=3),
+        image_alt_en="A crane",
+        image_caption_en="The harbour",
+        image_credit_en="Photo: N. Ardent",
+        correction_en="A date was wrong.",
+    )
+    subject.lead_image = samples.verified(samples.jpeg((1300, 700)))
+    subject.save()
+    ArticleFactory(
+        title_en="Last month, in English only",
+        section=economy,
+        topics=[trade],
+        authors=[omar],
+        published_at=now - timedelta(days=35),
+    )
+    ArticleFactory(
+        translated=True,
+        title_en="Links to the others",
+        section=economy,
+        authors=[omar],
+        related=[subject, older],
+        body_en=f'<p>See <a href="{stored_href(subject.pk)}">the subject</a>.</p>',
+        published_at=now - timedelta(days=1),
+    )
+    ArticleFactory(
+        translated=True,
+        title_en="A draft",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        section=energy,
+        topics=[caucasus],
+        authors=[nina],
+    )
+    ArticleFactory(
+        translated=True,
+        title_en="Russian later",
+        section=economy,
+        topics=[asia],
+        authors=[omar],
+        published_at=now - timedelta(hours=2),
+        release_at_ru=now + timedelta(hours=1),
+    )
+    SiteNotice.objects.create(message_en="Maintenance tonight.", is_active=True)
+    return subject
+
+
+def public_urls():
+    """Every public page of the site as it is now, in every language: a page that does not
+    exist (an article not released in a language) is a 404, which is a page too."""
+    urls = {reverse("sitemap-index")}
+    urls |= {reverse("sitemap", kwargs={"section": name}) for name in SITEMAPS}
+    for code in LANGUAGES:
+        with translation.override(code):
+            urls |= {
+                reverse(name)
+                for name in [
+                    "articles:home",
+                    "articles:rss",
+                    "articles:atom",
+                    "articles:news-sitemap",
+                    "authors:list",
+                ]
+            }
+            for article in Article.objects.all():
+                if getattr(article, f"slug_{code}"):
+                    urls.add(article.get_absolute_url(code))
+            for article in Article.objects.live(code):
+                year, month = article.published_at.year, f"{article.published_at:%m}"
+                urls.add(reverse("articles:archive-year", kwargs={"year": year}))
+                urls.add(reverse("articles:archive-month", kwargs={"year": year, "month": month}))
+            for prefix, objects in [("articles:section", Section), ("articles:topic", Topic)]:
+                for item in objects.objects.all():
+                    slug = item.slug_in(code)
+                    for suffix in ["", "-rss", "-atom"]:
+                        urls.add(reverse(prefix + suffix, kwargs={"slug": slug}))
+            for author in Author.objects.all():
+                for name in ["authors:detail", "authors:rss", "authors:atom"]:
+                    urls.add(reverse(name, kwargs={"slug": author.slug}))
+    return urls
+
+
+# -- Reading pages ----------------------------------------------------------------------------
+
+
+def read(client, url):
+    """What a reader gets at `url`: status, where a redirect leads, and the body."""
+    response = client.get(url)
+    return response.status_code, response.get("Location"), response.content
+
+
+@contextmanager
+def without_any_cache():
+    """Renders from the database alone: no cached page and no remembered value."""
+    with override_settings(CACHES=NO_CACHE, NEWSROOM_PAGE_CACHE_SECONDS=0):
+        yield
+
+
+def cached_and_current(url):
+    return current_page(page_key(RequestFactory().get(url))) is not None
+
+
+def forget_page(url):
+    key = page_key(RequestFactory().get(url))
+    cache.delete(key)
+    recent_pages.forget(key)
+
+
+@dataclass
+class Outcome:
+    change: str
+    pages: int
+    changed: int
+    invalidated: int
+    stale: list = field(default_factory=list)
+
+    @property
+    def price(self):
+        """Pages marked stale although they did not change."""
+        return self.invalidated - self.changed
+
+
+class Ledger:
+    """Applies changes to the site and checks the page cache after each."""
+
+    def __init__(self, client):
+        self.client = client
+        self.outcomes = []
+        urls = sorted(public_urls())
+        with without_any_cache():
+            self.seen = {url: read(self.client, url) for url in urls}
+        for url in urls:
+            read(self.client, url)
+        cached = [url for url, page in self.seen.items() if page[0] == 200]
+        # Else nothing could be found stale: every page that exists is in the cache.
+        assert all(cached_and_current(url) for url in cached)
+        assert len(cached) > 80
+
+    def check(self, change):
+        """Reads every page as a reader would; those the cache still serves are rendered
+        afresh too, to compare. A page rendered for the reader is fresh but for the values
+        remembered across requests, which `check_remembered_values()` covers."""
+        started = time.monotonic()
+        urls = sorted(set(self.seen) | public_urls())
+        cached = {url for url, page in self.seen.items() if page[0] == 200}
+        current = {url for url in cached if cached_and_current(url)}
+        served = {url: read(self.client, url) for url in urls}
+        with without_any_cache():
+            fresh = {url: read(self.client, url) for url in sorted(current)}
+        stale = [url for url in sorted(current) if served[url] != fresh[url]]
+        for url in stale:
+            forget_page(url)  # so that it is not blamed on the next change
+        now = {**served, **fresh}
+        changed = {url for url in cached if now[url] != self.seen[url]}
+        self.outcomes.append(
+            Outcome(change, len(cached), len(changed), len(cached - current), stale)
+        )
+        self.seen = now
+        if VERBOSE:
+            print(f"{change}: {time.monotonic() - started:.1f}s")
+
+    def check_remembered_values(self):
+        """A page re-rendered for a reader used the values remembered across requests (a
+        list's count, the sitemap's pages): each must have followed every change."""
+        with without_any_cache():
+            fresh = {url: read(self.client, url) for url in self.seen}
+        return [url for url in sorted(fresh) if fresh[url] != self.seen[url]]
+
+    def apply(self, change, action):
+        action()
+        self.check(change)
+
+    def report(self):
+        """Per change, then per kind of change: pages checked, changed, marked stale, and
+        marked stale without changing (the price)."""
+        width = max(len(outcome.change) for outcome in self.outcomes)
+        header = f"{'change':<{width}}  pages  changed  invalidated  price  stale"
+        lines = [header]
+        groups = {}
+        for o in self.outcomes:
+            lines.append(
+                f"{o.change:<{width}}  {o.pages:5}  {o.changed:7}  {o.invalidated:11}"
+                f"  {o.price:5}  {len(o.stale):5}"
+            )
+            group = o.change.split(".")[0] if "." in o.change else "workflow"
+            groups.setdefault(group, []).append(o)
+        lines += ["", header.replace("change", "kind  ", 1)]
+        for group, outcomes in [*groups.items(), ("all", self.outcomes)]:
+            pages, changed, invalidated, price = (
+                sum(getattr(o, name) for o in outcomes)
+                for name in ("pages", "changed", "invalidated", "price")
+            )
+            stale = sum(len(o.stale) for o in outcomes)
+            lines.append(
+                f"{group + f' ({len(outcomes)})':<{width}}  {pages:5}  {changed:7}"
+                f"  {invalidated:11}  {price:5}  {stale:5}"
+            )
+        return "\n".join(lines)
+
+    def stale_pages(self):
+        return [(o.change, url) for o in self.outcomes for url in o.stale]
+
+
+# -- Field changes, generated from the models -------------------------------------------------
+
+
+def editable_columns(model):
+    """Every stored field of `model` but its primary key. Of a translated field, one
+    language's column, each field in the next language in turn: the rules name fields, not
+    languages, and one column each keeps the test quick. The untranslated column that
+    modeltranslation keeps mirrors one of them."""
+    try:
+        translated = set(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        translated = set()
+    columns = []
+    for column in model._meta.concrete_fields:
+        if column.primary_key or column.name in translated:
+            continue
+        original = getattr(column, "translated_field", None)
+        if original is not None:
+            turn = LANGUAGES[sorted(translated).index(original.name) % len(LANGUAGES)]
+            if column.language != turn:
+                continue
+        columns.append(column)
+    return columns
+
+
+def other_value(instance, column):
+    """A value of `column` different from the instance's, as an edit or a command would
+    store it. A field of a kind not known here fails the test: teach it the new kind."""
+    old = column.value_from_object(instance)
+    if isinstance(column, models.ImageField):
+        size = (1400, 800) if column.name == "lead_image" else (300, 300)
+        return samples.verified(samples.jpeg(size))
+    if column.choices:
+        return next(value for value, _label in column.choices if value != old)
+    if isinstance(column, models.ForeignKey):
+        if column.null and old is not None:
+            return None
+        return [
+            candidate.pk
+            for candidate in column.related_model.objects.exclude(pk=old).order_by("pk")
+        ]
+    if isinstance(column, models.BooleanField):
+        return not old
+    if isinstance(column, models.DateTimeField):
+        if old is None:
+            return timezone.now() + timedelta(hours=1)
+        return None if column.null else old - timedelta(hours=1)
+    if isinstance(column, models.JSONField):
+        return {} if old else {"changed": True}
+    if isinstance(column, models.IntegerField):
+        # Down rather than up: an image's stored width stays within the image.
+        return old - 1 if old and old > 1 else (old or 0) + 1
+    if isinstance(column, models.URLField):
+        return "https://example.org/changed"
+    if isinstance(column, models.EmailField):
+        return "changed@example.org"
+    if isinstance(column, models.SlugField):
+        return f"{old or 'new'}-changed"[: column.max_length]
+    if isinstance(column, (models.CharField, models.TextField)):
+        return f"Changed {old or ''}"[: column.max_length or None]
+    raise LookupError(f"No change known for {column!r} ({type(column).__name__})")
+
+
+def save_with(instance, column, value):
+    """Sets and saves; of several candidate rows for a foreign key, the first the database
+    accepts (a byline cannot name an author twice). Returns whether one was saved."""
+    for candidate in value if isinstance(value, list) else [value]:
+        setattr(instance, column.attname if column.is_relation else column.name, candidate)
+        try:
+            with transaction.atomic():
+                instance.save()
+        except IntegrityError:
+            continue
+        return True
+    return False
+
+
+def visibility():
+    return {article.pk: tuple(article.released_languages()) for article in Article.objects.all()}
+
+
+def field_change_steps(ledger, subjects):
+    """One change per column of each subject's model; a change that alters what is live
+    where is undone next (itself a change), so that later changes still act on a live site."""
+    for name, subject in subjects.items():
+        model = type(subject)
+        for column in editable_columns(model):
+            instance = model.objects.get(pk=subject.pk)
+            old = getattr(instance, column.attname)
+            value = other_value(instance, column)
+            before = visibility()
+            if not save_with(instance, column, value):
+                continue
+            ledger.check(f"{name}.{column.name}")
+            if visibility() != before:
+                instance = model.objects.get(pk=subject.pk)
+                setattr(instance, column.attname, old)
+                instance.save()
+                ledger.check(f"{name}.{column.name} undone")
+
+
+# -- The test ---------------------------------------------------------------------------------
+
+
+def test_no_change_leaves_a_stale_page_in_the_cache(client):
+    with time_machine.travel(START, tick=True) as clock:
+        run_every_change(client, clock)
+
+
+def run_every_change(client, clock):
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "x" * 16)
+    subject = seed()
+    ledger = Ledger(client)
+    byline = subject.bylines.first()
+    link = RelatedArticle.objects.filter(target=subject).first()
+    caucasus = Topic.objects.get(name_en="Caucasus")
+    field_change_steps(
+        ledger,
+        {
+            "article": subject,
+            "section": subject.section,
+            "topic": caucasus,
+            "author": byline.author,
+            "notice": SiteNotice.objects.get(),
+            "byline": byline,
+            "related link": link,
+        },
+    )
+
+    draft = Article.objects.get(title_en="A draft")
+    older = Article.objects.get(title_en="Older in energy")
+    trade = Topic.objects.get(name_en="Trade")
+    subject = Article.objects.get(pk=subject.pk)
+    step = ledger.apply
+    step("publish a draft", lambda: services.publish(draft, by=editor))
+    step("unpublish", lambda: services.unpublish(draft, by=editor))
+    step(
+        "schedule",
+        lambda: services.schedule(draft, by=editor, at=timezone.now() + timedelta(minutes=30)),
+    )
+    step("the schedule passes", lambda: clock.shift(timedelta(minutes=31)))
+    step("publish_scheduled runs", lambda: call_command("publish_scheduled", verbosity=0))
+    step("a release time passes", lambda: clock.shift(timedelta(hours=1)))
+    step(
+        "new article",
+        lambda: ArticleFactory(translated=True, section=subject.section, topics=[trade]),
+    )
+    added = {}
+    step(
+        "byline added",
+        lambda: added.update(
+            byline=ArticleAuthor.objects.create(
+                article=subject,
+                author=Author.objects.exclude(bylines__article=subject).first(),
+                position=9,
+            )
+        ),
+    )
+    step("byline removed", lambda: added["byline"].delete())
+    step(
+        "related link added",
+        lambda: added.update(
+            link=RelatedArticle.objects.create(
+                source=subject,
+                target=Article.objects.exclude(pk=subject.pk)
+                .exclude(linked_from__source=subject)
+                .first(),
+                position=3,
+            )
+        ),
+    )
+    step("related link removed", lambda: added["link"].delete())
+    step("topic added", lambda: subject.topics.add(trade))
+    step("topic removed", lambda: subject.topics.remove(trade))
+    step("article added from the topic", lambda: trade.articles.add(draft))
+    step("topics cleared", lambda: older.topics.clear())
+    step(
+        "notice added",
+        lambda: SiteNotice.objects.create(
+            message_en="Elections tonight.",
+            is_active=True,
+            ends_at=timezone.now() + timedelta(minutes=5),
+        ),
+    )
+    step("the notice ends", lambda: clock.shift(timedelta(minutes=6)))
+    step("notice deleted", lambda: SiteNotice.objects.all().delete())
+    step("section added", lambda: SectionFactory(name_en="Empty section"))
+    step("empty section deleted", lambda: Section.objects.get(name_en="Empty section").delete())
+    step("topic deleted", lambda: trade.delete())
+    step("author deleted", lambda: Author.objects.filter(bylines__isnull=True).delete())
+    step("article deleted", lambda: Article.objects.get(pk=subject.pk).delete())
+
+    print("\n" + ledger.report())
+    assert ledger.stale_pages() == []
+    assert ledger.check_remembered_values() == []
