@@ -21,11 +21,13 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from articles import page_contract
 from articles.models import Article, ArticleAuthor, Section, Topic, active_language, language_codes
 from articles.sanitize import clean_html
 from articles.views import site_wide_page
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
+from newsroom.pagecache.tags import tag_page
 
 FEED_SIZE = 20
 
@@ -143,7 +145,9 @@ class LatestArticlesFeed(Feed):
             .defer(*[f"body_{other}" for other in language_codes() if other != code])
             .order_by("-published_at", "-pk")
         )
-        return self.selected(obj, articles)[:FEED_SIZE]
+        shown = list(self.selected(obj, articles)[:FEED_SIZE])
+        self.request.feed_articles = shown
+        return shown
 
     def item_title(self, article):
         return article.title
@@ -188,7 +192,20 @@ class LatestArticlesFeed(Feed):
 
 
 class ScopedFeed(LatestArticlesFeed):
-    """The feed of one section, topic or author, named and linked after it."""
+    """The feed of one section, topic or author, named and linked after it.
+
+    Tagged with what it shows (`articles.page_contract.scoped_feed()`) rather than with
+    every article: an edit refreshes only the feeds that hold the article.
+    """
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        tag_page(
+            request,
+            page_contract.scoped_feed(self.listing(obj), request.feed_articles),
+            Article.objects.next_visibility_change,
+        )
+        return feed
 
     def title(self, obj):
         return f"{obj} — {settings.NEWSROOM_SITE_NAME}"
@@ -207,6 +224,9 @@ class SectionFeed(ScopedFeed):
     def selected(self, section, articles):
         return articles.filter(section=section)
 
+    def listing(self, section):
+        return [page_contract.section_articles(section.pk)]
+
 
 class TopicFeed(ScopedFeed):
     """A topic's articles, including those of the topics nested below it."""
@@ -220,6 +240,9 @@ class TopicFeed(ScopedFeed):
     def selected(self, topic, articles):
         return articles.filter(topic.tags_article())
 
+    def listing(self, topic):
+        return [page_contract.topic_articles(topic.pk)]
+
 
 class AuthorFeed(ScopedFeed):
     def get_object(self, request, slug):
@@ -230,3 +253,6 @@ class AuthorFeed(ScopedFeed):
 
     def selected(self, author, articles):
         return articles.filter(authors=author)
+
+    def listing(self, author):
+        return [page_contract.author(author.pk), page_contract.author_articles(author.pk)]

@@ -14,27 +14,29 @@ changed is still served from the cache.
                                                              (newsroom.notices); its end
                                                              is each page's expiry
     every_article()       home, archives, contributors,      any change to any article:
-                          feeds, sitemaps                    a field, topics, byline
+                          the site's feeds, sitemaps         a field, topics, byline
     every_topic()         article and topic pages, feeds,    a topic saved or deleted
                           sitemaps
-    every_author()        feeds, sitemaps                    an author saved or deleted
+    every_author()        the site's feeds, sitemaps,        an author saved or deleted
+                          contributors
     author(pk)            pages showing the author's name,   that author saved or deleted
                           role, bio or photo
-    author_articles(pk)   the author's page                  a listed field of one of their
+    author_articles(pk)   the author's page and feed         a listed field of one of their
                                                              articles; their bylines
-    article_page(pk)      the article's own page             any field of the article; its
-                                                             topics, byline, curated links;
-                                                             a curated link's target going
+    article_page(pk)      the article's own page; the feeds  any field of the article; its
+                          of its section, topics and         topics, byline, curated links;
+                          authors (they carry its text)      a curated link's target going
                                                              live or changing
     article_entry(pk)     pages showing the article as an    a listed field of the article
                           entry: previous / next, "More on
                           this topic", a link in a body
-    section_articles(pk)  the section's page                 a listed field of an article
+                          (article pages, scoped feeds)
+    section_articles(pk)  the section's page and feed        a listed field of an article
                                                              in it, or that left it
     section_order(pk)     its articles' pages                an order field of an article
                           (previous / next)                  in it, or that left it
-    topic_articles(pk)    the topic's page and those of      a listed field of an article
-                          the topics above it                with the topic; a topic added
+    topic_articles(pk)    the topic's page and feed, and     a listed field of an article
+                          those of the topics above it       with the topic; a topic added
                                                              to or removed from an article
     topic_order(pk)       its articles' pages ("More on      an order field of an article
                           this topic")                       with the topic; topics added
@@ -50,6 +52,7 @@ from functools import cache
 
 from modeltranslation.translator import translator
 
+from articles.links import linked_article_ids
 from articles.models import Article, Section, Topic
 from authors.models import Author
 from newsroom.notices.models import SiteNotice
@@ -156,8 +159,23 @@ def public_page():
 
 
 def site_wide():
-    """Feeds and sitemaps: many articles with their authors, sections and topics."""
+    """The site's feeds and the sitemaps: many articles with their authors, sections and
+    topics."""
     return [every_article(), navigation(), every_topic(), every_author()]
+
+
+def scoped_feed(listing, articles):
+    """A section's, topic's or author's feed: which articles its `listing` holds, each
+    article's full text (its own page's tag) with the articles it links to, their
+    bylines, and the section and topic names among their categories."""
+    return [
+        navigation(),
+        every_topic(),
+        *listing,
+        *[article_page(article.pk) for article in articles],
+        *[article_entry(pk) for article in articles for pk in linked_article_ids(article.body)],
+        *bylines(articles),
+    ]
 
 
 def bylines(articles):
