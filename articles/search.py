@@ -10,8 +10,9 @@ text safely, and a stale `public_since` can only hide an article, never show it 
 
 The index follows every model save and delete of an article (`index_article()`, connected
 with the other receivers in `articles.changes`). Code that writes articles without `save()`
-(`QuerySet.update()`, `bulk_create()`, raw SQL) must call `articles.changes.articles_changed(ids)`
-afterwards; `manage.py rebuild_search_index` redoes the index alone.
+(`QuerySet.update()`, `bulk_create()`, raw SQL) must call
+`articles.changes.articles_changed(ids)` afterwards; `manage.py rebuild_search_index` redoes
+the index alone.
 """
 
 import html
