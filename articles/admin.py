@@ -1,3 +1,5 @@
+import contextlib
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -439,7 +441,8 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             )
             # Valid fields are applied to the (unsaved) article, invalid ones keep their value.
             form.is_valid()
-            article.clean_bodies()
+            with contextlib.suppress(ValidationError):
+                article.clean_bodies()  # a refused body is previewed empty
 
         def preview_url(code):
             return reverse("admin:articles_article_preview", args=[article.pk, code])

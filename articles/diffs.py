@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 FIELD_LABELS = {"title": _("Title"), "standfirst": _("Standfirst"), "body": _("Body")}
 BLOCK_END = re.compile(r"</(?:p|h2|h3|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
 TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")
+# difflib compares every token of one side's changed stretch with every equal token of the
+# other's: beyond this product (about 1,000 x 1,000 words) the stretch is shown replaced.
+MAX_COMPARISONS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,7 @@ def word_diff(old, new):
     """Segments that turn `old` into `new`, merged so that each run is one segment."""
     before, after = TOKEN.findall(old), TOKEN.findall(new)
     segments = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+    for operation, i1, i2, j1, j2 in bounded_opcodes(before, after):
         if operation in ("delete", "replace"):
             segments.append(Segment("delete", "".join(before[i1:i2])))
         if operation in ("insert", "replace"):
@@ -49,6 +51,33 @@ def word_diff(old, new):
         if operation == "equal":
             segments.append(Segment("equal", "".join(before[i1:i2])))
     return segments
+
+
+def bounded_opcodes(before, after):
+    """difflib's opcodes turning the list `before` into `after`, in time that grows with
+    their length: the common start and end are matched first, and a changed stretch too
+    long to compare word by word is one replacement."""
+    start = 0
+    shortest = min(len(before), len(after))
+    while start < shortest and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    before_end, after_end = len(before) - end, len(after) - end
+    opcodes = [("equal", 0, start, 0, start)] if start else []
+    middle_before, middle_after = before[start:before_end], after[start:after_end]
+    if len(middle_before) * len(middle_after) <= MAX_COMPARISONS:
+        matcher = difflib.SequenceMatcher(None, middle_before, middle_after, autojunk=False)
+        opcodes += [
+            (operation, i1 + start, i2 + start, j1 + start, j2 + start)
+            for operation, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+    else:
+        opcodes.append(("replace", start, before_end, start, after_end))
+    if end:
+        opcodes.append(("equal", before_end, len(before), after_end, len(after)))
+    return opcodes
 
 
 def elide_unchanged(segments):

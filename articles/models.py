@@ -682,13 +682,22 @@ class Article(SafeTextModel):
         return getattr(self, f"title_{language}")
 
     def clean_bodies(self):
-        """Sanitize every language's body and store its links to other articles by id."""
+        """Sanitize every language's body and store its links to other articles by id; a
+        body the sanitizer refuses is emptied and named in the `ValidationError` raised."""
         # Links between articles live in articles/links.py, which needs this module.
         from articles.links import store_article_links
 
+        refused = {}
         for code in language_codes():
-            body = clean_html(getattr(self, f"body_{code}"))
+            try:
+                body = clean_html(getattr(self, f"body_{code}"))
+            except ValidationError as error:
+                # Never keep uncleaned HTML on the object, even unsaved (the preview shows it).
+                body = ""
+                refused[f"body_{code}"] = error
             setattr(self, f"body_{code}", store_article_links(body))
+        if refused:
+            raise ValidationError(refused)
 
     def clean(self):
         self.clean_bodies()

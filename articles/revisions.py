@@ -5,7 +5,6 @@ Only the texts are versioned: restoring never changes status, dates, slugs (addr
 which languages are ready, so it cannot publish, unpublish or move anything.
 """
 
-import difflib
 import re
 
 import reversion
@@ -20,7 +19,7 @@ from modeltranslation.translator import translator
 from reversion.models import Version
 
 from articles import roles, services
-from articles.diffs import plain_text
+from articles.diffs import bounded_opcodes, plain_text
 from articles.models import Article, ArticleEvent, language_codes
 
 NOT_VERSIONED = {"slug", "ready", "release_at", "translated_from"}
@@ -160,8 +159,7 @@ def word_diff(before, after):
     """The words of `after` against `before` (HTML tags dropped), as <del>/<ins> markup."""
     old, new = plain_words(before), plain_words(after)
     parts = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+    for operation, old_start, old_end, new_start, new_end in bounded_opcodes(old, new):
         if operation == "equal":
             parts.append(("{}", " ".join(new[new_start:new_end])))
             continue

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -100,9 +101,16 @@ class Author(SafeTextModel):
         return reverse("authors:detail", kwargs={"slug": self.slug})
 
     def clean_bios(self):
+        refused = {}
         for code, _name in settings.LANGUAGES:
             field = f"long_bio_{code}"
-            setattr(self, field, clean_html(getattr(self, field)))
+            try:
+                setattr(self, field, clean_html(getattr(self, field)))
+            except ValidationError as error:
+                setattr(self, field, "")
+                refused[field] = error
+        if refused:
+            raise ValidationError(refused)
 
     def clean(self):
         self.clean_bios()

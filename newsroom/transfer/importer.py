@@ -39,6 +39,7 @@ from articles.models import (
     language_codes,
 )
 from articles.revisions import save_revision_if_changed, versioned_columns
+from articles.sanitize import clean_html
 from articles.search import refresh_search_index
 from articles.services import record_event
 from authors.models import Author
@@ -442,6 +443,12 @@ class Checker:
                 )
             if texts.get("ready") and complete:
                 ready.add(language)
+            try:
+                clean_html(texts.get("body"))
+            except ValidationError as error:
+                self.report.error(
+                    f"{location}.translations.{language}.body", " ".join(error.messages)
+                )
             if texts.get("slug"):
                 self.check_slug(
                     "article",

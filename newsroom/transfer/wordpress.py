@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -660,7 +661,11 @@ class WxrSource:
         return record
 
     def translation(self, item, post, report):
-        body, notes = convert_body(item["content:encoded"], item["meta"].get("footnotes", ""))
+        try:
+            body, notes = convert_body(item["content:encoded"], item["meta"].get("footnotes", ""))
+        except ValidationError as error:
+            report.error(post["location"], "body refused: " + " ".join(error.messages))
+            body, notes = "", []
         for note in notes:
             report.warn(post["location"], note)
         texts = {
