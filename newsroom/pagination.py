@@ -1,5 +1,6 @@
 import hashlib
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -33,5 +34,9 @@ class RememberedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        key = "count:" + hashlib.sha256(str(self.object_list.query).encode()).hexdigest()
+        try:
+            sql = str(self.object_list.query)
+        except EmptyResultSet:
+            return 0  # a filter no row can match, e.g. an id beyond the column's range
+        key = "count:" + hashlib.sha256(sql.encode()).hexdigest()
         return remembered_until_changed(key, [self.object_list.model], self.object_list.count)

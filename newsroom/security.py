@@ -1,6 +1,7 @@
 """Login throttling (django-axes): who is asking, and what a locked-out login sees."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 
 
@@ -34,3 +35,22 @@ def locked_out(request, original_response=None, credentials=None):
     )
     response["Retry-After"] = str(seconds)
     return response
+
+
+class RejectNulInQueryMiddleware:
+    """A NUL byte in a query parameter is a 400 Bad Request on every page.
+
+    PostgreSQL refuses NUL in text, so a NUL pasted into a search box or an admin filter
+    would otherwise fail deep in a query, as a 500, wherever a parameter reaches the database.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)

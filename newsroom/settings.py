@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # Before django-axes, after the rest: it sees a 404 before the language and
     # trailing-slash redirects do.
     "newsroom.permalinks.middleware.RedirectFallbackMiddleware",
+    # Inside the header middleware, so that its 400 carries the same headers as any page.
+    "newsroom.security.RejectNulInQueryMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
