@@ -1,25 +1,51 @@
 """Accepting an uploaded image: verify it, then keep only a clean re-encoded copy.
 
 Nothing of the uploaded file survives but its pixels: it is opened by Pillow restricted to
-JPEG, PNG and WebP, refused before decoding when it has too many pixels, turned upright
-from its EXIF orientation, converted to sRGB and saved again without any metadata (GPS,
-camera, comments). The file name is generated later by `newsroom.images.fields.GeneratedName`.
+JPEG, PNG and WebP, refused before decoding when it has too many pixels, reduced to at most
+STORED_MAX_PIXELS, turned upright from its EXIF orientation, converted to sRGB and saved
+again without any metadata (GPS, camera, comments). The file name is generated later by
+`newsroom.images.fields.GeneratedName`.
+
+Memory: a decoded pixel takes up to 4 bytes, so the largest accepted image (40 MP by
+default) is 160 MB once decoded, and each full-size copy would add as much. A JPEG is
+decoded directly at the reduced scale (`Image.draft`); another large image is decoded once
+and reduced strip by strip into a copy a quarter of its size or less, and everything after
+(turning, colour conversion, encoding) works on that copy.
 """
 
 import io
+import math
 import warnings
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageCms, ImageOps
+from PIL import ExifTags, Image, ImageCms
 
 # Pillow format name -> file extension of the stored original.
 ACCEPTED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 SRGB = ImageCms.createProfile("sRGB")
 TRANSPARENT_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
+# Enough for every rendition (the widest is 1920 pixels) and for sharper ones later (4K).
+STORED_MAX_PIXELS = 16_000_000
+# Modes `Image.reduce` works in; others are converted strip by strip first.
+REDUCIBLE_MODES = {"L", "LA", "La", "I", "F", "RGB", "RGBA", "RGBa", "CMYK", "YCbCr"}
+# Rows of the reduced image made from one strip of the decoded one.
+STRIP_ROWS = 256
+# EXIF orientation -> the transposition that makes the image upright.
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def verified_image(upload, *, min_size=(1, 1)):
@@ -35,10 +61,13 @@ def verified_image(upload, *, min_size=(1, 1)):
     upload.seek(0)
     header = open_header(upload)
     check_pixels(header.size)
-    image = decode_upright(header)
-    check_min_size(image.size, min_size)
-    extension = ACCEPTED_FORMATS[header.format]
-    return ContentFile(encode(to_srgb(image), header.format), name=f"image{extension}")
+    orientation = exif_orientation(header)
+    width, height = header.size
+    check_min_size((height, width) if orientation in (5, 6, 7, 8) else (width, height), min_size)
+    format_name = header.format
+    image = decode_reduced_upright(header, orientation)
+    extension = ACCEPTED_FORMATS[format_name]
+    return ContentFile(encode(to_srgb(image), format_name), name=f"image{extension}")
 
 
 def open_header(upload):
@@ -91,19 +120,60 @@ def check_min_size(size, min_size):
         )
 
 
-def decode_upright(image):
-    """Decode the pixels (only the first frame of an animation) and apply the EXIF
-    orientation, so that a phone photo taken upright is stored upright."""
+def exif_orientation(image):
     try:
+        return image.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:
+        return 1  # unreadable EXIF: as it is
+
+
+def reduction_factor(size):
+    """The smallest whole factor that brings `size` to at most STORED_MAX_PIXELS."""
+    width, height = size
+    return max(1, math.ceil(math.sqrt(width * height / STORED_MAX_PIXELS)))
+
+
+def decode_reduced_upright(image, orientation):
+    """Decode the pixels (only the first frame of an animation), reduced to at most
+    STORED_MAX_PIXELS, and apply the EXIF orientation, so that a phone photo taken upright
+    is stored upright."""
+    try:
+        factor = reduction_factor(image.size)
+        if factor > 1:
+            # JPEG only: decode at 1/2, 1/4 or 1/8 scale, at least the size asked for.
+            image.draft(None, (image.width // factor, image.height // factor))
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        factor = reduction_factor(image.size)
+        if factor > 1:
+            image = reduced(image, factor)
+        if orientation in UPRIGHT:
+            image = image.transpose(UPRIGHT[orientation])
     except Exception as error:
         # A truncated or corrupt file fails here, with whichever error its decoder raises.
         raise ValidationError(
             _("This image file is damaged or incomplete. Export it again and upload the copy."),
             code="damaged_image",
         ) from error
-    return upright
+    return image
+
+
+def reduced(image, factor):
+    """`image` reduced by `factor` (averaging each factor x factor block), made strip by
+    strip so that no second full-size copy exists at any time."""
+    mode = image.mode
+    if mode not in REDUCIBLE_MODES:
+        mode = "RGBA" if has_transparency(image) else "RGB"
+    width, height = image.size
+    result = Image.new(mode, (math.ceil(width / factor), math.ceil(height / factor)))
+    step = STRIP_ROWS * factor
+    for top in range(0, height, step):
+        strip = image.crop((0, top, width, min(height, top + step)))
+        if strip.mode != mode:
+            strip = strip.convert(mode)
+        result.paste(strip.reduce(factor), (0, top // factor))
+    result.info = dict(image.info)
+    image.close()
+    return result
 
 
 def to_srgb(image):
@@ -119,7 +189,8 @@ def to_srgb(image):
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             converted = None  # an unusable profile: treat the pixels as sRGB
     if converted is None:
-        converted = image.convert(mode) if image.mode != mode else image.copy()
+        # The image is ours alone: no copy when it is already in the right mode.
+        converted = image.convert(mode) if image.mode != mode else image
     converted.info = {}
     return converted
 
@@ -147,3 +218,32 @@ def flatten(image, background=(255, 255, 255)):
     flat = Image.new("RGB", image.size, background)
     flat.paste(image, mask=image.getchannel("A"))
     return flat
+
+
+class UploadSizeLimitHandler(FileUploadHandler):
+    """The first upload handler: a request larger than an image and a form together is
+    refused before its body is read, and a file past NEWSROOM_IMAGE_MAX_BYTES is no longer
+    kept (in memory or on disk) but only counted, so that the form can say how large it was.
+    """
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        limit = settings.NEWSROOM_IMAGE_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if content_length and content_length > limit:
+            raise RequestDataTooBig("The request is larger than an image and a form.")
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.NEWSROOM_IMAGE_MAX_BYTES:
+            return None  # the next handlers neither keep nor see the rest
+        return raw_data
+
+    def file_complete(self, file_size):
+        if self.received > settings.NEWSROOM_IMAGE_MAX_BYTES:
+            return UploadedFile(
+                io.BytesIO(), self.file_name, self.content_type, self.received, self.charset
+            )
+        return None

@@ -23,7 +23,7 @@ def image_settings(**environ):
 def test_media_is_on_the_local_disk_by_default_with_sensible_limits():
     storage, max_bytes, max_pixels, lead_min, photo_min = image_settings()
     assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    assert (max_bytes, max_pixels) == (20 * 1024 * 1024, 50_000_000)
+    assert (max_bytes, max_pixels) == (20 * 1024 * 1024, 40_000_000)
     assert (lead_min, photo_min) == ((1200, 630), (200, 200))
 
 

@@ -82,7 +82,7 @@ def test_a_decompression_bomb_is_refused_from_its_header():
     """14,000 x 14,000 pixels (196 MB decoded) in a file of 190 KB."""
     error = refusal(samples.png_bomb(), name="bomb.png")
     assert error.code == "too_many_pixels"
-    assert "at most 50 million" in error.messages[0]
+    assert "at most 40 million" in error.messages[0]
 
 
 def test_the_pixel_limit_is_checked_before_any_decoding(settings):
@@ -188,7 +188,7 @@ def test_a_refused_upload_is_a_form_error_in_the_editors_language_and_saves_noth
     values["lead_image"] = samples.upload(samples.png_bomb(), "bomb.png")
     response = editor_client.post(url, values, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
-    assert "Cette image a trop de pixels : 50 millions au maximum." in response.content.decode()
+    assert "Cette image a trop de pixels : 40 millions au maximum." in response.content.decode()
     article.refresh_from_db()
     assert article.title_en == "Before"
     assert not article.lead_image
