@@ -26,7 +26,7 @@ ALLOWED_ATTRIBUTES = {"*": {"lang", "title"}, "a": {"href", "title", "hreflang"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Far beyond what the editor makes (a list nested ten deep in a quote is about 25 levels).
-MAX_DEPTH = 100
+MAX_DEPTH = 64
 # Tags of any kind, comments included: a long read of 2 MB has about 20,000.
 MAX_TAGS = 50_000
 
@@ -68,10 +68,15 @@ LEADING_NEWLINE_DROPPED = {"pre", "listing", "textarea"}
 LEADING_NEWLINE = re.compile(r"\r\n?|\n")
 # A start tag of these closes the same element when it is the innermost one open.
 CLOSED_BY_SIBLING = {"p", "li"}
-# Characters that nh3 writes as references (&amp; &lt; &gt; &nbsp;): its cost grows with the
-# square of their number inside one run of text, so a run may hold this many.
-ESCAPED_IN_TEXT = ("&", "<", ">", "\xa0")
-MAX_ESCAPED_IN_TEXT = 1_000
+# Characters that nh3 writes as references (&amp; &lt; &gt; &nbsp; &quot;): its cost grows
+# with the square of their number inside one run of text or one attribute value, so each
+# may hold this many.
+ESCAPED_IN_TEXT = ("&", "<", ">", "\xa0", '"')
+MAX_ESCAPED_IN_TEXT = 500
+
+
+def escaped_characters(text):
+    return sum(map(text.count, ESCAPED_IN_TEXT))
 
 
 def clean_html(html):
@@ -103,7 +108,7 @@ def allowlisted_markup(html):
         kind = token.lastgroup
         if kind == "text":
             text = token["text"]
-            escaped_in_run += sum(map(text.count, ESCAPED_IN_TEXT))
+            escaped_in_run += escaped_characters(text)
             if escaped_in_run > MAX_ESCAPED_IN_TEXT:
                 raise too_many_escaped()
             out.append(text.replace("<", "&lt;"))
@@ -143,14 +148,17 @@ def allowlisted_markup(html):
             content_end = end.start() if end else length
             if name not in CONTENT_DROPPED:
                 # Text to the end tag: read again as a run of text.
-                html_text = html[position:content_end]
-                escaped_in_run += sum(map(html_text.count, ESCAPED_IN_TEXT))
+                text = html[position:content_end]
+                escaped_in_run += escaped_characters(text)
                 if escaped_in_run > MAX_ESCAPED_IN_TEXT:
                     raise too_many_escaped()
-                out.append(html_text.replace("<", "&lt;"))
+                out.append(text.replace("<", "&lt;"))
             position = content_end
         elif name == "plaintext" and not token["end"]:
-            out.append(html[position:].replace("<", "&lt;"))
+            text = html[position:]
+            if escaped_in_run + escaped_characters(text) > MAX_ESCAPED_IN_TEXT:
+                raise too_many_escaped()
+            out.append(text.replace("<", "&lt;"))
             position = length
     return "".join(out)
 
@@ -163,7 +171,10 @@ def start_tag(name, attributes):
         for attribute in ATTRIBUTE.finditer(attributes):
             attribute_name = attribute["name"].lower()
             if attribute_name in allowed and attribute_name not in kept:
-                kept[attribute_name] = unquoted(attribute["value"] or "").replace('"', "&quot;")
+                value = unquoted(attribute["value"] or "")
+                if escaped_characters(value) > MAX_ESCAPED_IN_TEXT:
+                    raise too_many_escaped()
+                kept[attribute_name] = value.replace('"', "&quot;")
     return "<" + " ".join([name, *(f'{key}="{value}"' for key, value in kept.items())]) + ">"
 
 
@@ -187,8 +198,8 @@ def too_deep():
 def too_many_escaped():
     return ValidationError(
         _(
-            "A paragraph of this text has more than %(limit)s characters such as &, <, > or "
-            "non-breaking spaces. Split it into shorter paragraphs."
+            "A paragraph or a link of this text has more than %(limit)s characters such as &, "
+            "<, > or non-breaking spaces. Split the paragraph or shorten the link."
         ),
         code="too_many_escaped",
         params={"limit": f"{MAX_ESCAPED_IN_TEXT:,}"},

@@ -38,19 +38,23 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 class RejectNulInQueryMiddleware:
-    """A NUL byte in a query parameter is a 400 Bad Request on every page.
+    """A NUL byte in a query parameter of an admin page is a 400 Bad Request.
 
-    PostgreSQL refuses NUL in text, so a NUL pasted into a search box or an admin filter
-    would otherwise fail deep in a query, as a 500, wherever a parameter reaches the database.
+    PostgreSQL refuses NUL in text, so a NUL pasted into an admin filter, search box or
+    autocomplete would otherwise fail deep in a query, as a 500, wherever a parameter
+    reaches the database. (Public pages treat such input as their own, e.g. search ignores it.)
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any(
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "admin" in request.resolver_match.namespaces and any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
             raise BadRequest("NUL byte in the query string")
-        return self.get_response(request)
+        return None

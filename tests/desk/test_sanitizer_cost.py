@@ -92,6 +92,12 @@ HOSTILE_SHAPES = {
     "escaped characters": "&amp;" * (MAX_ESCAPED_IN_TEXT + 1),
     "non-breaking spaces": "\xa0" * (MAX_ESCAPED_IN_TEXT + 1),
     "lone angle brackets": "< " * (MAX_ESCAPED_IN_TEXT + 1),
+    "escaped link address": '<a href="https://e.org/?'
+    + "&amp;" * (MAX_ESCAPED_IN_TEXT + 1)
+    + '">',
+    "escaped title": '<p title="' + "\xa0" * (MAX_ESCAPED_IN_TEXT + 1) + '">x</p>',
+    "plaintext": "<plaintext>" + "&" * (MAX_ESCAPED_IN_TEXT + 1),
+    "textarea": "<textarea>" + "&lt;" * (MAX_ESCAPED_IN_TEXT + 1),
     "script escapes": "<script><!--<script>" + "<p>" * 1000,
 }
 
@@ -138,6 +144,8 @@ def test_a_run_of_text_with_too_many_escaped_characters_is_refused_but_paragraph
         "too_many_escaped"
     )
     assert clean_html(("<p>" + "&amp;" * MAX_ESCAPED_IN_TEXT + "</p>") * 10)
+    long_address = '<a href="https://e.org/?' + "a=1&amp;" * (MAX_ESCAPED_IN_TEXT + 1) + '">x</a>'
+    assert refusal(long_address).code == "too_many_escaped"
 
 
 def test_the_refusal_is_translated():
