@@ -8,13 +8,15 @@ every tag it reads, so `"<div>" * 40000` costs seconds and a 2 MB body minutes. 
 sees a body, `allowlisted_markup()` reads it once, from left to right, and writes it again
 with nothing but the allowed tags and attributes (every other tag, comment and `<`
 escaped or dropped), counting how deep those tags nest. A body nested deeper than
-MAX_DEPTH or holding more than MAX_TAGS tags is refused with a `ValidationError`, before
-any tree is built; any other body reaches nh3 as at most MAX_TAGS tags of known depth, so
-cleaning it costs time in proportion to its length. nh3 stays the sanitizer of record: what
-the first pass lets through is parsed and cleaned by it as before.
+MAX_DEPTH, holding more than MAX_TAGS tags, or with more than MAX_ESCAPED_IN_TEXT escaped
+characters in a run of text or an attribute value is refused with a `ValidationError`,
+before any tree is built; any other body reaches nh3 as at most MAX_TAGS tags of known
+depth, so cleaning it costs time in proportion to its length. nh3 stays the sanitizer of
+record: what the first pass lets through is parsed and cleaned by it as before.
 """
 
 import re
+from html import escape
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -72,6 +74,7 @@ CLOSED_BY_SIBLING = {"p", "li"}
 # with the square of their number inside one run of text or one attribute value, so each
 # may hold this many.
 ESCAPED_IN_TEXT = ("&", "<", ">", "\xa0", '"')
+TAG_LIKE = re.compile(r"<[^>]*+>")
 MAX_ESCAPED_IN_TEXT = 500
 
 
@@ -92,6 +95,16 @@ def clean_html(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def clean_stored_html(html):
+    """`clean_html()` for what is read back from the database to be shown: never raises. A
+    row written around the models (`QuerySet.update()`, SQL) that the sanitizer would
+    refuse comes out as its text alone, escaped."""
+    try:
+        return clean_html(html)
+    except ValidationError:
+        return escape(TAG_LIKE.sub(" ", html))
 
 
 def allowlisted_markup(html):

@@ -197,3 +197,14 @@ def test_html_written_around_the_model_is_sanitized_on_the_way_out(client, hosti
         read(feed.feed.subtitle_detail, url)
         assert_only_allowed_markup(feed.entries[0].content[0].value, url)
         read(feed.entries[0].summary_detail, url)
+
+
+def test_a_stored_body_the_sanitizer_would_refuse_reaches_readers_as_text(client, hostile_site):
+    """Nested too deep for the sanitizer, written around the model: the feed still answers."""
+    article = hostile_site["article"]
+    deep = "<blockquote>" * 200 + "Deep <script>alert(1)</script> text"
+    Article.objects.filter(pk=article.pk).update(body_en=deep)
+    feed = parsed(client, reverse("articles:rss"))
+    content = feed.entries[0].content[0].value
+    assert_only_allowed_markup(content, "rss")
+    assert "Deep" in content and "<blockquote>" not in content
