@@ -198,6 +198,10 @@ def nul_character(data):
     data["articles"][0]["translations"]["fr"]["title"] = "Un\x00titre"
 
 
+def body_nested_too_deep(data):
+    data["articles"][0]["translations"]["fr"]["body"] = "<blockquote>" * 1000
+
+
 def wrong_format(data):
     data["format"] = "wordpress"
 
@@ -225,6 +229,10 @@ BAD_ITEMS = {
     ),
     "NUL character": (nul_character, "articles[0]: contains a NUL character"),
     "wrong format": (wrong_format, 'format: expected "format": "newsroom-articles"'),
+    "body nested too deep": (
+        body_nested_too_deep,
+        "articles[0].translations.fr.body: This text nests elements",
+    ),
 }
 
 
