@@ -302,3 +302,15 @@ def test_imported_articles_are_indexed_for_search_and_have_their_first_revision(
     [imported] = revisions_of(grain_story())
     assert imported.revision.comment == "Imported"
     assert imported.field_dict["title_fr"] == "Assurer le corridor céréalier"
+
+
+def test_a_post_body_nested_too_deep_is_refused_and_nothing_is_imported(tmp_path, media_dir):
+    """The sanitizer refuses what would cost too much to clean; the import says where."""
+    export = POLYLANG.read_text("utf-8").replace(
+        "<content:encoded><![CDATA[", "<content:encoded><![CDATA[" + "<blockquote>" * 1000
+    )
+    path = tmp_path / "deep.xml"
+    path.write_text(export, "utf-8")
+    errors = failed_import(path, "--media-dir", media_dir)
+    assert "body refused: This text nests elements" in errors
+    assert set(counts().values()) == {0}
