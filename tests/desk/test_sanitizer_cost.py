@@ -28,6 +28,7 @@ from articles.sanitize import (
 )
 from tests.desk.conftest import change_form_data
 from tests.factories import ArticleFactory, AuthorFactory
+from tests.html_forms import form_values
 
 VOID = {"br"}
 
@@ -255,3 +256,20 @@ def test_every_model_write_path_refuses_the_body_and_keeps_no_raw_html():
     with pytest.raises(ValidationError) as caught:
         author.save()
     assert "long_bio_fr" in caught.value.message_dict
+
+
+@pytest.mark.django_db
+def test_the_translators_page_refuses_the_body_with_a_message_and_saves_nothing(
+    client, translator
+):
+    article = ArticleFactory(translated=True, body_fr="<p>Avant</p>")
+    client.force_login(translator)
+    url = reverse("admin:articles_article_translation", args=[article.pk, "fr"])
+    values = form_values(client.get(url).content.decode())
+    values["body_fr"] = "<ul><li>" * MAX_DEPTH
+    values["_save"] = "1"
+    response = client.post(url, values)
+    assert response.status_code == 200
+    assert "levels deep" in response.content.decode()
+    article.refresh_from_db()
+    assert article.body_fr == "<p>Avant</p>"
