@@ -352,7 +352,10 @@ class WxrSource:
         hidden = self.hidden_reason(item, status)
         if hidden:
             report.warn(location, f"{hidden}: imported as a draft")
-        body, _notes = convert_body(item["content:encoded"], item["meta"].get("footnotes", ""))
+        try:
+            body, _notes = convert_body(item["content:encoded"], item["meta"].get("footnotes", ""))
+        except ValidationError:
+            body = ""  # refused by the sanitizer: reported with the post's translation
         title = strip_tags(item.get("title", "")).strip()
         fallback_title = None
         if not title:
