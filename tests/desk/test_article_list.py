@@ -41,12 +41,19 @@ def test_the_status_filter_offers_scheduled(client, editor, one_of_each):
     assert re.search(r'href="\?status__exact=scheduled"[^>]*>Scheduled</a>', html)
 
 
-@pytest.mark.parametrize("value", ["nonsense", "published\x00", "9" * 25])
+@pytest.mark.parametrize("value", ["nonsense", "9" * 25])
 def test_an_unknown_status_is_the_admins_message_not_an_error(client, editor, one_of_each, value):
     client.force_login(editor)
     response = client.get(reverse(CHANGELIST), {"status__exact": value}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain == [(reverse(CHANGELIST) + "?e=1", 302)]
+
+
+def test_a_nul_byte_in_the_status_is_a_bad_request_not_an_error(client, editor, one_of_each):
+    """Any admin query parameter with a NUL is refused before a query is made."""
+    client.force_login(editor)
+    response = client.get(reverse(CHANGELIST), {"status__exact": "published\x00"})
+    assert response.status_code == 400
 
 
 def test_the_list_shows_the_publication_time_with_the_newsrooms_zone(client, editor, settings):
