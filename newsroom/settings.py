@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # gets the CSP and the framing ban.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the page cache, so that a page rendered again after a replica failure is too.
+    "newsroom.replica.ReplicaMiddleware",
     # First after security headers: a cached page skips everything below it.
     "newsroom.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,6 +129,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # Write-ahead log: readers read while a writer writes, never waiting for it.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
+# Readers' pages read from a streaming replica of the primary when one is set; everything
+# else, and every read inside a write, from the primary (newsroom/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer costs readers a second at most, then is skipped.
+        DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 1}
+    # Tests read the replica through the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
+# Seconds readers' pages read from the primary after the replica failed, before it is tried.
+NEWSROOM_REPLICA_RETRY_SECONDS = int(os.environ.get("NEWSROOM_REPLICA_RETRY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
