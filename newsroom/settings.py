@@ -14,6 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.frontcache.backends import parse as frontend_caches
 from newsroom.pagecache.redis import CONNECTION_CLASSES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "articles",
     "newsroom.notices",
     "newsroom.pagecache",
+    "newsroom.frontcache",
     "newsroom.permalinks",
     "newsroom.transfer",
     "newsroom.images",
@@ -311,6 +313,11 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 
 # With Redis, each worker process also keeps the pages it served last, up to this many bytes
 # (newsroom/pagecache/recent.py); 0 turns this off.
 NEWSROOM_RECENT_PAGES_BYTES = int(os.environ.get("NEWSROOM_RECENT_PAGES_BYTES", str(32 << 20)))
+
+# Shared caches in front of the site (Varnish...), purged by the page cache's tags when
+# something changes: `varnish:http://10.0.0.5:6081,http:https://purger.internal/newsroom`
+# (newsroom/frontcache/backends.py). Readers' pages then say how long they may keep them.
+NEWSROOM_FRONTEND_CACHES = frontend_caches(os.environ.get("NEWSROOM_FRONTEND_CACHES", ""))
 
 # Security. Production defaults are strict (see README, "HTTPS and security"); development
 # with DJANGO_DEBUG=1 runs on plain HTTP.
