@@ -197,12 +197,12 @@ class PageCacheMiddleware:
                 tags = request.page_cache_tags
                 # Data read from the cache earlier (the site notice) makes the page older.
                 read_at = min(rendered_at, getattr(request, "page_data_read_at", rendered_at))
+                marks.keep(tags, read_at)
                 if purges.enabled() and marks.unchanged_since(read_at, tags):
                     # Not if a change was marked while it rendered: its purge may already
                     # have reached the frontend caches, which would then keep the old page.
                     purges.share(response, tags, seconds)
                 page = CachedPage.of(response, tags, read_at, time.time() + seconds)
-                marks.keep(page.tags, page.rendered_at)
                 cache.set(key, page, seconds)
                 if recent_pages.enabled():
                     recent_pages.put(key, page)

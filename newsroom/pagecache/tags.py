@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from newsroom.frontcache.purges import purge_after_commit
 from newsroom.pagecache import marks
+from newsroom.replica import note_change_after_commit
 
 
 def tag(model_or_object, listing=""):
@@ -42,6 +43,9 @@ def mark_changed(*tags):
     """
     if not tags:
         return
+    # First, so that at commit the replica's position is required before pages are
+    # marked or purged: a page rendered after that does not read a lagging replica.
+    note_change_after_commit()
     marks.touch(tags)
     if connection.in_atomic_block:
         touch_after_commit(tags)
