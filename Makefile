@@ -6,15 +6,30 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages checkers bench load clean
+.PHONY: install lock run test lint format messages checkers bench load clean
 
-$(INSTALLED): pyproject.toml
+# Exact versions with their hashes (requirements/dev.txt, made by `make lock`): a release of
+# any dependency cannot change what a checkout installs. pip and setuptools are pinned
+# there too, and the project itself is installed without build isolation so that nothing
+# unpinned is fetched to build it. Bytecode is compiled on first import rather than for
+# every file of every package (half the install time).
+$(INSTALLED): pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-compile --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# Pin what pyproject.toml allows: requirements/dev.txt for development and CI (every extra
+# but load), requirements/production.txt for servers (the s3 and bench extras). Run after
+# changing a dependency in pyproject.toml and commit both files; pins that still fit are
+# kept, `make lock LOCK_ARGS=--upgrade` moves every one to the newest version allowed.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+lock: install
+	$(PIP_COMPILE) --extra dev --extra s3 --extra bench -o requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) --extra s3 --extra bench -o requirements/production.txt pyproject.toml
 
 run: export DJANGO_DEBUG ?= 1
 run: install
@@ -54,13 +69,12 @@ messages: install
 # Seed an archive and measure the site under gunicorn with wrk (see bench/README.md).
 ARTICLES ?= 10000
 bench: install
-	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
 
 # The busiest day against gunicorn, PostgreSQL and Redis (see bench/load/README.md).
 load: install
-	$(BIN)/python -m pip install --quiet -e ".[bench,load]"
+	$(BIN)/python -m pip install --quiet -e ".[load]"
 	$(BIN)/python -m bench.load.run $(LOAD_ARGS)
 
 clean:

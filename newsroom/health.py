@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from newsroom.errors import DATABASE_UNAVAILABLE, RETRY_AFTER
+from newsroom.replica import REPLICA
 
 
 @never_cache
@@ -16,9 +17,12 @@ def live(request):
 
 @never_cache
 def ready(request):
-    """Every configured database answers a query: send readers here, or not yet."""
+    """Every configured database answers a query: send readers here, or not yet. A
+    read replica does not count: without it, readers' pages read from the primary."""
     unavailable = []
     for alias in connections:
+        if alias == REPLICA:
+            continue
         try:
             with connections[alias].cursor() as cursor:
                 cursor.execute("SELECT 1")

@@ -14,6 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.frontcache.backends import parse as frontend_caches
 from newsroom.pagecache.redis import CONNECTION_CLASSES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "articles",
     "newsroom.notices",
     "newsroom.pagecache",
+    "newsroom.frontcache",
     "newsroom.permalinks",
     "newsroom.transfer",
     "newsroom.images",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     # gets the CSP and the framing ban.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the page cache, so that a page rendered again after a replica failure is too.
+    "newsroom.replica.ReplicaMiddleware",
     # First after security headers: a cached page skips everything below it.
     "newsroom.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,6 +133,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # Write-ahead log: readers read while a writer writes, never waiting for it.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
+# Readers' pages read from a streaming replica of the primary when one is set; everything
+# else, and every read inside a write, from the primary (newsroom/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer costs readers a second at most, then is skipped.
+        DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 1}
+    # Tests read the replica through the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
+# Seconds readers' pages read from the primary after the replica failed, before it is tried.
+NEWSROOM_REPLICA_RETRY_SECONDS = int(os.environ.get("NEWSROOM_REPLICA_RETRY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -303,6 +323,11 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 
 # With Redis, each worker process also keeps the pages it served last, up to this many bytes
 # (newsroom/pagecache/recent.py); 0 turns this off.
 NEWSROOM_RECENT_PAGES_BYTES = int(os.environ.get("NEWSROOM_RECENT_PAGES_BYTES", str(32 << 20)))
+
+# Shared caches in front of the site (Varnish...), purged by the page cache's tags when
+# something changes: `varnish:http://10.0.0.5:6081,http:https://purger.internal/newsroom`
+# (newsroom/frontcache/backends.py). Readers' pages then say how long they may keep them.
+NEWSROOM_FRONTEND_CACHES = frontend_caches(os.environ.get("NEWSROOM_FRONTEND_CACHES", ""))
 
 # Security. Production defaults are strict (see README, "HTTPS and security"); development
 # with DJANGO_DEBUG=1 runs on plain HTTP.

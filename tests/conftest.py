@@ -24,6 +24,20 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A `replica` database alias beside the default, as `DATABASE_REPLICA_URL` makes: a
+    test mirror of the default (the same database), read only where a test routes reads to
+    it (tests/test_read_replica.py)."""
+    from django.conf import settings
+
+    from newsroom.replica import REPLICA
+
+    settings.DATABASES.setdefault(
+        REPLICA, {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    )
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test starts in English, with an empty cache and its own media folder."""

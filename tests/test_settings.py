@@ -121,3 +121,21 @@ def test_development_runs_on_plain_http():
     assert setting_values(
         "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", DJANGO_DEBUG="1"
     ) == ["False", "0", "False"]
+
+
+def test_a_replica_url_adds_the_replica_database_and_its_router():
+    without, routers_without = setting_values(
+        "DATABASES.keys()", "DATABASE_ROUTERS", DJANGO_DEBUG="1"
+    )
+    assert without == "dict_keys(['default'])" and routers_without == "[]"
+    databases, host, routers = setting_values(
+        "DATABASES.keys()",
+        "DATABASES['replica']['HOST']",
+        "DATABASE_ROUTERS",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://user@primary.internal:5432/news",
+        DATABASE_REPLICA_URL="postgres://user@replica.internal:5432/news",
+    )
+    assert databases == "dict_keys(['default', 'replica'])"
+    assert host == "'replica.internal'"
+    assert routers == "['newsroom.replica.ReplicaRouter']"

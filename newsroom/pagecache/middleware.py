@@ -30,6 +30,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.text import compress_string
 from django.utils.translation import get_language_from_path
 
+from newsroom.frontcache import purges
 from newsroom.pagecache import marks
 from newsroom.pagecache.recent import recent_pages
 
@@ -175,7 +176,9 @@ class PageCacheMiddleware:
             key = page_key(request)
             page = current_page(key)
             if page is not None:
-                return conditional_response(request, page.response(request))
+                response = page.response(request)
+                purges.shared_lifetime_left(response, page.expires_at)
+                return conditional_response(request, response)
 
         rendered_at = time.time_ns()
         with marks.rendering(rendered_at):
@@ -191,14 +194,15 @@ class PageCacheMiddleware:
         if use_cache and can_store(request, response):
             seconds = lifetime(request)
             if seconds > 0:
-                page = CachedPage.of(
-                    response,
-                    request.page_cache_tags,
-                    # Data read from the cache earlier (the site notice) makes the page older.
-                    min(rendered_at, getattr(request, "page_data_read_at", rendered_at)),
-                    time.time() + seconds,
-                )
-                marks.keep(page.tags, page.rendered_at)
+                tags = request.page_cache_tags
+                # Data read from the cache earlier (the site notice) makes the page older.
+                read_at = min(rendered_at, getattr(request, "page_data_read_at", rendered_at))
+                marks.keep(tags, read_at)
+                if purges.enabled() and marks.unchanged_since(read_at, tags):
+                    # Not if a change was marked while it rendered: its purge may already
+                    # have reached the frontend caches, which would then keep the old page.
+                    purges.share(response, tags, seconds)
+                page = CachedPage.of(response, tags, read_at, time.time() + seconds)
                 cache.set(key, page, seconds)
                 if recent_pages.enabled():
                     recent_pages.put(key, page)

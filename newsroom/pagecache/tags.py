@@ -7,7 +7,9 @@ A tag is a model (`tag(Section)`: any section, for pages listing them all), one 
 
 from django.db import connection, transaction
 
+from newsroom.frontcache.purges import purge_after_commit
 from newsroom.pagecache import marks
+from newsroom.replica import note_change_after_commit
 
 
 def tag(model_or_object, listing=""):
@@ -37,13 +39,17 @@ def mark_changed(*tags):
     """Pages showing any of `tags` go stale, now and again once the transaction commits.
 
     The second mark covers pages rendered by other processes from the data as it was
-    before the commit.
+    before the commit. The frontend caches purge them once it commits.
     """
     if not tags:
         return
+    # First, so that at commit the replica's position is required before pages are
+    # marked or purged: a page rendered after that does not read a lagging replica.
+    note_change_after_commit()
     marks.touch(tags)
     if connection.in_atomic_block:
         touch_after_commit(tags)
+    purge_after_commit(tags)
 
 
 class TagsToTouch(set):

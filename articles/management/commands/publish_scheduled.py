@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.services import due_publications, perform_publication
+from newsroom.frontcache.purges import deliver_pending
 
 
 class Command(BaseCommand):
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(self.style.SUCCESS(f"{len(due)} due (dry run: nothing changed)."))
             return
+        # Purges a frontend cache missed earlier are retried here too, every minute.
+        deliver_pending()
         summary = f"{performed} published, {len(due) - performed - failed} already done elsewhere."
         if failed:
             raise CommandError(f"{summary} {failed} failed.")
