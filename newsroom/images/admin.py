@@ -6,7 +6,8 @@ PREVIEW_WIDTH = 640
 
 def focal_point_picker(field_file):
     """The image as editors see it in the admin; `static/js/focal-point.js` turns a click on
-    it into the focus percentages typed into the two fields below it."""
+    it into the focus percentages typed into the two fields below it, or, where those fields
+    are read-only, places the marker at the stored focus."""
     if not field_file:
         return _("Save the image first, then click on it here to set its focal point.")
     picture = field_file.picture
@@ -15,11 +16,14 @@ def focal_point_picker(field_file):
     preview = picture.at_least(PREVIEW_WIDTH)
     names = field_file.field.focus_fields
     return format_html(
-        '<div class="focal-point" data-focal-point data-x-input="id_{}" data-y-input="id_{}">'
+        '<div class="focal-point" data-focal-point data-x-input="id_{}" data-y-input="id_{}"'
+        ' data-x="{}" data-y="{}">'
         '<img src="{}" alt="{}" width="{}" height="{}">'
         '<span class="focal-point__marker" aria-hidden="true"></span></div>',
         names[0],
         names[1],
+        getattr(field_file.instance, names[0]),
+        getattr(field_file.instance, names[1]),
         preview.jpeg_url if preview else picture.src,
         _("Click where the crops should centre"),
         picture.width,
