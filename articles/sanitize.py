@@ -94,6 +94,7 @@ def clean_html(html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=without_empty_value,
     )
 
 
@@ -225,3 +226,8 @@ def too_many_tags():
         code="too_many_tags",
         params={"limit": f"{MAX_TAGS:,}"},
     )
+
+
+def without_empty_value(tag, attribute, value):
+    """Drop an attribute left blank (the editor's link dialog sends `title=""`)."""
+    return value or None

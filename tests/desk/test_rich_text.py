@@ -134,3 +134,14 @@ def test_the_editor_shows_word_count_and_reading_time_per_language(client, edito
     assert "EN: 460 words · 2 min read" in html.decode()
     assert "FR: 3 words · 1 min read" in html.decode()
     assert article.reading_minutes("ru") == 0
+
+
+@pytest.mark.parametrize("attribute", ["title", "hreflang", "href"])
+def test_stored_links_never_keep_an_empty_attribute(attribute):
+    """The editor's link dialog sends `title=""` when left blank; the body keeps none."""
+    article = ArticleFactory(
+        body_en=f'<p><a href="https://example.org/" {attribute}="">the report</a> read it</p>'
+    )
+    article.refresh_from_db()
+    assert f'{attribute}=""' not in article.body_en
+    assert "the report</a> read it" in article.body_en
