@@ -32,7 +32,9 @@ MAX_DEPTH = 64
 # Tags of any kind, comments included: a long read of 2 MB has about 20,000.
 MAX_TAGS = 50_000
 
-# django-prose-editor's extensions for the same allowlist; History is undo/redo.
+# django-prose-editor's extensions for the same allowlist; History is undo/redo. Tiptap makes
+# the link mark inclusive (text typed at a link's end joins it) exactly when it autolinks
+# typed URLs, so URLs become links when pasted, not when typed.
 EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -42,7 +44,11 @@ EDITOR_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": sorted(ALLOWED_URL_SCHEMES)},
+    "Link": {
+        "enableTarget": False,
+        "autolink": False,
+        "protocols": sorted(ALLOWED_URL_SCHEMES),
+    },
     "History": True,
 }
 

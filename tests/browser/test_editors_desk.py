@@ -1,6 +1,7 @@
 """An editor's whole job in real Chromium: write in the rich text editor, translate in the
 French tab, publish; a reader then finds the article at its French address."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -24,14 +25,26 @@ def pick(page, select_id, text):
     page.locator(".select2-results__option", has_text=text).click()
 
 
+PASTE = """(editor, text) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+}"""
+
+
 def write(page, paragraphs):
-    """Type into the visible rich text editor; "## " starts a subheading, URLs become links."""
+    """Type into the visible rich text editor; "## " starts a subheading, URLs are pasted
+    (a pasted URL becomes a link)."""
     editor = page.locator(".ProseMirror:visible")
     editor.click()
     for index, paragraph in enumerate(paragraphs):
         if index:
             page.keyboard.press("Enter")
-        page.keyboard.type(paragraph)
+        for word in re.split(r"(https://\S+)", paragraph):
+            if word.startswith("https://"):
+                editor.evaluate(PASTE, word)
+            else:
+                page.keyboard.type(word)
 
 
 def test_an_editor_writes_translates_and_publishes_and_a_reader_sees_the_french_page(
