@@ -10,6 +10,13 @@ def focal_point_picker(field_file):
     are read-only, places the marker at the stored focus."""
     if not field_file:
         return _("Save the image first, then click on it here to set its focal point.")
+    if not field_file._committed:
+        # A form that came back with errors: the chosen file was checked but never stored,
+        # and a browser cannot send it again by itself.
+        return _(
+            "The image was not saved because the form has errors: choose the image again "
+            "before saving."
+        )
     picture = field_file.picture
     if picture is None:
         return _("The image file cannot be read: upload the image again.")
