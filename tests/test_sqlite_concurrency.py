@@ -27,7 +27,7 @@ SCHEDULE = """
 from datetime import timedelta
 from django.utils import timezone
 from articles.models import ArticleEvent
-from articles.services import content_changed
+from articles.services import record_event
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 section, author = SectionFactory(), AuthorFactory()
@@ -43,7 +43,7 @@ for number in range({count}):
         release_at_ru=released_in_ru,
     )
     # As an editor scheduling it, or an import of a scheduled article, records it.
-    content_changed(
+    record_event(
         article, by=None, action=ArticleEvent.Action.SCHEDULED,
         published_at=article.published_at,
     )
