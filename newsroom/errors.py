@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.views import defaults
 
+from newsroom.languages import home_links
+
 logger = logging.getLogger(__name__)
 
 # Seconds a client or a load balancer should wait before asking again.
@@ -43,4 +45,10 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         logger.warning("Database unavailable: answered %s with a 503", request.path)
         return service_unavailable(request)
-    return render(request, "500.html", status=500)
+    return render(request, "500.html", {"language_links": home_links()}, status=500)
+
+
+def page_not_found(request, exception):
+    """Django's `handler404`, with a switcher that leads to each language's front page:
+    the missing page has no version in another language."""
+    return render(request, "404.html", {"language_links": home_links()}, status=404)

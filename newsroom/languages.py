@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,10 @@ class LanguageLink:
 
 
 def language_links(url_for):
-    """One link per configured language; `url_for(code)` gives its URL or None if absent."""
+    """One link per configured language; `url_for(code)` gives its URL or None if absent.
+
+    `url_for` runs with `code` active, so `reverse()` in it gives that language's prefix.
+    """
     current = translation.get_language()
     links = []
     for code, _name in settings.LANGUAGES:
@@ -31,9 +35,28 @@ def language_links(url_for):
     return links
 
 
-def same_path_links(request):
-    """Default for pages whose address differs only by the language prefix."""
-    return language_links(lambda code: translate_url(request.get_full_path(), code))
+def home_links():
+    """Each language's front page: where an error page's switcher leads."""
+    return language_links(lambda code: reverse("articles:home"))
+
+
+def same_path_links(request, keep_query=()):
+    """Default for pages whose address differs only by the language prefix.
+
+    The path is resolved once, in the page's own language (a prefix resolves only in its
+    language), then reversed in each language. Query parameters are dropped but those in
+    `keep_query`: a page number or a filter may not exist in another language.
+    An address that resolves to no page gets the front pages.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return home_links()
+    kept = [(name, value) for name, value in request.GET.items() if name in keep_query]
+    query = f"?{urlencode(kept)}" if kept else ""
+    return language_links(
+        lambda code: reverse(match.view_name, args=match.args, kwargs=match.kwargs) + query
+    )
 
 
 def default_language_of(available, preferred=None):

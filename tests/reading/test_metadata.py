@@ -102,7 +102,7 @@ def test_json_ld_cannot_close_its_script_element(client):
 
 
 def test_author_page_carries_a_person_and_listings_a_collection_page(client):
-    article = ArticleFactory()
+    article = ArticleFactory(translated=True)
     writer = article.byline[0]
     (profile,) = head(client, writer.get_absolute_url()).json_ld
     assert profile["@type"] == "ProfilePage"
