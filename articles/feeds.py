@@ -165,7 +165,7 @@ class LatestArticlesFeed(Feed):
         return article.public_since(translation.get_language())
 
     def item_updateddate(self, article):
-        return max(article.updated_at, self.item_pubdate(article))
+        return article.modified_at(translation.get_language())
 
     def item_author_name(self, article):
         return ", ".join(author.name for author in article.byline) or None

@@ -35,6 +35,12 @@ def language_links(url_for):
     return links
 
 
+def open_graph_locale(code):
+    """A language as OpenGraph names it (`en_GB`): from `NEWSROOM_LOCALES`, else the
+    language's own country (`de` → `de_DE`)."""
+    return settings.NEWSROOM_LOCALES.get(code) or f"{code}_{code.upper()}"
+
+
 def home_links():
     """Each language's front page: where an error page's switcher leads."""
     return language_links(lambda code: reverse("articles:home"))

@@ -57,13 +57,15 @@ PLURALS = {
     "image": "images",
     "redirect": "redirects",
 }
+# When a language's text last changed travels with it: an import is no edit of the text.
+CARRIED_BOOKKEEPING = {"text_modified_at"}
 # The translated fields of each kind, as registered with modeltranslation, except internal
 # bookkeeping (not editable, such as the original version a translation was confirmed against).
 TRANSLATED = {
     kind: [
         name
         for name in translator.get_options_for_model(model).fields
-        if model._meta.get_field(name).editable
+        if model._meta.get_field(name).editable or name in CARRIED_BOOKKEEPING
     ]
     for kind, model in MODELS.items()
 }
@@ -726,7 +728,7 @@ class Writer:
                 if name not in texts:
                     continue
                 value = texts[name]
-                if name == "release_at":
+                if name in ("release_at", "text_modified_at"):
                     value = parse_time(value) if value else None
                 elif name == "slug":
                     value = self.free_slug(Article, f"slug_{language}", value, article)
@@ -734,11 +736,12 @@ class Writer:
                 setattr(article, f"{name}_{language}", value)
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
+        # The import moment is no edit of the text: readers' "updated" times stay as they were.
         if created:
             with article_saves_deferred():
-                article.save()
+                article.save(stamp_text_changes=False)
         else:
-            article.save()
+            article.save(stamp_text_changes=False)
         if article.is_scheduled and article.published_at != was_scheduled_at:
             # As when an editor schedules it: `publish_scheduled` performs what follows
             # its going live, and the history shows it.

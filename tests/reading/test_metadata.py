@@ -58,7 +58,8 @@ def test_article_has_canonical_hreflang_of_released_translations_and_social_tags
     assert page.meta["og:type"] == ["article"]
     assert page.meta["og:title"] == [article.title_fr]
     assert page.meta["og:url"] == [fr]
-    assert page.meta["og:locale"] == ["fr"]
+    assert page.meta["og:locale"] == ["fr_FR"]
+    assert page.meta["og:locale:alternate"] == ["en_GB"]
     assert page.meta["twitter:card"] == ["summary"]
     assert page.meta["article:section"] == [article.section.name_fr]
 
