@@ -869,7 +869,7 @@ class Article(SafeTextModel):
             Article.objects.live(code)
             .exclude(pk=self.pk)
             .select_related("section")
-            # What the list shows (title, address, section, date), and the visibility
+            # What the list shows (title, address, section, date, image), and the visibility
             # fields `is_live()` reads.
             .only(
                 "pk",
@@ -880,6 +880,13 @@ class Article(SafeTextModel):
                 f"ready_{code}",
                 f"release_at_{code}",
                 "section",
+                # The thumbnail: its renditions' manifest is on the row.
+                "lead_image",
+                "lead_image_width",
+                "lead_image_height",
+                "lead_image_focus_x",
+                "lead_image_focus_y",
+                "lead_image_renditions",
             )
         )
         curated = list(

@@ -431,6 +431,9 @@ class SearchView(ListView):
         context = super().get_context_data(
             form=self.form,
             query=self.form.cleaned_data.get("q", "") if self.form.is_bound else "",
+            filtered=any(
+                self.request.GET.get(name) for name in SearchForm.base_fields if name != "q"
+            ),
             metadata=listing_metadata(self.request, _("Search"), "", reverse("articles:search")),
             # The words and filters carry over to another language; the page number may not.
             language_links=same_path_links(self.request, keep_query=list(SearchForm.base_fields)),

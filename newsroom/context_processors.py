@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 
 from articles.models import Section
@@ -9,7 +11,8 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "social_links": settings.NEWSROOM_SOCIAL_LINKS,
-        # Callables: a template calls them only where it shows them.
-        "nav_sections": Section.objects.remembered,
-        "language_links": lambda: same_path_links(request),
+        # Callables: a template calls them only where it shows them, and each at most once
+        # (the header shows the sections twice: as a bar, and in the phones' menu).
+        "nav_sections": cache(Section.objects.remembered),
+        "language_links": cache(lambda: same_path_links(request)),
     }

@@ -82,7 +82,7 @@ def test_article_page_shows_byline_bio_subheadings_and_localized_date(client):
         code: client.get(article.get_absolute_url(code)).content.decode()
         for code in ["en", "fr", "ru"]
     }
-    assert "March 5, 2026" in pages["en"]
+    assert "5 March 2026" in pages["en"]
     assert "5 mars 2026" in pages["fr"]
     assert "5 марта 2026" in pages["ru"]
     assert "Нина Петрова" in pages["ru"] and "Nina Petrova" in pages["fr"]
