@@ -370,6 +370,29 @@ class LiveArchiveMixin(LiveArticleListMixin):
         return [*super().page_tags(context), page_contract.every_article()]
 
 
+class ArchiveIndex(PublicPageMixin, TemplateView):
+    """Every month with a live article in the reader's language, by year: where the
+    footer's "Archives" leads."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = Article.objects.live().dates("published_at", "month", order="DESC")
+        years = {}
+        for month in months:
+            years.setdefault(month.year, []).append(month)
+        return super().get_context_data(
+            years=years.items(),
+            metadata=listing_metadata(
+                self.request, _("Archives"), "", reverse("articles:archive")
+            ),
+            **kwargs,
+        )
+
+    def page_tags(self, context):
+        return [*super().page_tags(context), tag(Article)]
+
+
 class YearArchive(LiveArchiveMixin, YearArchiveView):
     template_name = "articles/archive_year.html"
 

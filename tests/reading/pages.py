@@ -30,6 +30,7 @@ def reading_pages(language):
             "contributors": reverse("authors:list"),
             "author": author.get_absolute_url(),
             "search": f"{reverse('articles:search')}?q={SEARCH_WORDS[language]}",
+            "archive": reverse("articles:archive"),
             "year": reverse("articles:archive-year", kwargs={"year": article.published_at.year}),
             "month": reverse(
                 "articles:archive-month",

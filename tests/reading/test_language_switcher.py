@@ -15,7 +15,7 @@ HOST = "http://testserver"
 
 # Pages that exist in every language whatever is published: their switcher never
 # shows a language as unavailable.
-EVERY_LANGUAGE = {"home", "section", "topic", "contributors", "search", "404", "500"}
+EVERY_LANGUAGE = {"home", "section", "topic", "contributors", "archive", "search", "404", "500"}
 
 
 class LanguageParser(HTMLParser):
