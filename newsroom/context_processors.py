@@ -3,7 +3,7 @@ from functools import cache
 from django.conf import settings
 
 from articles.models import Section
-from newsroom.languages import same_path_links
+from newsroom.languages import same_path_links, site_languages
 
 
 def site(request):
@@ -11,6 +11,7 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "social_links": settings.NEWSROOM_SOCIAL_LINKS,
+        "site_languages": site_languages(),
         # Callables: a template calls them only where it shows them, and each at most once
         # (the header shows the sections twice: as a bar, and in the phones' menu).
         "nav_sections": cache(Section.objects.remembered),

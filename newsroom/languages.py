@@ -6,6 +6,10 @@ from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.text import capfirst
+
+# The language the code's and templates' strings are written in: it needs no catalogue.
+SOURCE_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,15 @@ def open_graph_locale(code):
     return settings.NEWSROOM_LOCALES.get(code) or f"{code}_{code.upper()}"
 
 
+def site_languages():
+    """The languages the site publishes in, each in its own name ("English, Français,
+    Русский"), for the footer and the feeds' description."""
+    return ", ".join(
+        capfirst(translation.get_language_info(code)["name_local"])
+        for code, _name in settings.LANGUAGES
+    )
+
+
 def home_links():
     """Each language's front page: where an error page's switcher leads."""
     return language_links(lambda code: reverse("articles:home"))
@@ -72,3 +85,23 @@ def default_language_of(available, preferred=None):
         if code in available:
             return code
     return next(iter(available), None)
+
+
+def translated_locales():
+    """The locale folders the site's catalogues need: every language but the one the
+    source strings are written in."""
+    return [
+        translation.to_locale(code)
+        for code, _name in settings.LANGUAGES
+        if code != SOURCE_LANGUAGE
+    ]
+
+
+if __name__ == "__main__":
+    # `make messages`: one `--locale` option per translated language, read from settings.
+    import os
+    import sys
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    if sys.argv[1:] == ["--makemessages-locales"]:
+        print(" ".join(f"--locale {locale}" for locale in translated_locales()))

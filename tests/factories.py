@@ -7,6 +7,10 @@ from factory.django import DjangoModelFactory
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
 from authors.models import Author
 
+# A valid language code (Klingon) that no newsroom will add to LANGUAGES: the tests' example
+# of a language the site does not publish in.
+UNKNOWN_LANGUAGE = "tlh"
+
 
 class SectionFactory(DjangoModelFactory):
     class Meta:

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+from tests.factories import (
+    UNKNOWN_LANGUAGE,
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +159,7 @@ def test_section_pagination_and_its_edges(client, settings):
         "/en/sections/no-such-section/",
         "/en/topics/no-such-topic/",
         "/en/authors/nobody/",
-        "/de/",
+        f"/{UNKNOWN_LANGUAGE}/",
         "/xx/articles/anything/",
         "/en/articles/%D0%B7%D0%B5%D1%80%D0%BD%D0%BE/",
     ],
