@@ -61,7 +61,7 @@ def fill_from_revisions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_release_time_indexes"),
+        ("articles", "0012_remove_unsafe_characters"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
