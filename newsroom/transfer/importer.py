@@ -807,9 +807,14 @@ class Writer:
             )
         self.store_forward_links()
         self.store_old_addresses()
+        # The source's last change is that of the texts it carries, in every language.
+        text_times = [f"text_modified_at_{code}" for code in language_codes()]
         Article.objects.bulk_update(
-            [Article(pk=pk, updated_at=moment) for pk, moment in self.modified_at.items()],
-            ["updated_at"],
+            [
+                Article(pk=pk, updated_at=moment, **dict.fromkeys(text_times, moment))
+                for pk, moment in self.modified_at.items()
+            ],
+            ["updated_at", *text_times],
             batch_size=500,
         )
         for article_ids in chunked(self.new_articles, 500):
