@@ -390,7 +390,7 @@ class ArchiveIndex(PublicPageMixin, TemplateView):
         )
 
     def page_tags(self, context):
-        return [*super().page_tags(context), tag(Article)]
+        return [*super().page_tags(context), page_contract.every_article()]
 
 
 class YearArchive(LiveArchiveMixin, YearArchiveView):
