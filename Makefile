@@ -63,7 +63,7 @@ format: install
 # Refresh the French and Russian catalogues after changing UI strings, then compile them.
 messages: export DJANGO_DEBUG ?= 1
 messages: install
-	$(BIN)/python manage.py makemessages --locale fr --locale ru --ignore "$(VENV)/*" --ignore "bench/*"
+	$(BIN)/python manage.py makemessages $$($(BIN)/python -m newsroom.languages --makemessages-locales) --ignore "$(VENV)/*" --ignore "bench/*"
 	$(BIN)/python manage.py compilemessages --ignore "$(VENV)/*"
 
 # Seed an archive and measure the site under gunicorn with wrk (see bench/README.md).

@@ -27,6 +27,7 @@ from articles.sanitize import clean_stored_html
 from articles.views import site_wide_page
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
+from newsroom.languages import site_languages
 from newsroom.pagecache.tags import tag_page
 
 FEED_SIZE = 20
@@ -124,7 +125,9 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home")
 
     def description(self, obj):
-        return _("Independent analysis in English, French and Russian.")
+        return _("Independent analysis in %(site_languages)s.") % {
+            "site_languages": site_languages()
+        }
 
     def subtitle(self, obj):
         """Atom's name for the description (RSS ignores it)."""
@@ -165,7 +168,7 @@ class LatestArticlesFeed(Feed):
         return article.public_since(translation.get_language())
 
     def item_updateddate(self, article):
-        return max(article.updated_at, self.item_pubdate(article))
+        return article.modified_at(translation.get_language())
 
     def item_author_name(self, article):
         return ", ".join(author.name for author in article.byline) or None

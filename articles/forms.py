@@ -120,6 +120,10 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(_("The start date must come before the end date."))
         return cleaned
 
+    def filters_in_use(self):
+        """Whether the reader asked for a filter (the form shows them unfolded)."""
+        return any(self.data.get(name) for name in self.fields if name != "q")
+
     def chosen_articles(self):
         """The articles the chosen filters allow, or None when no filter is chosen (the form
         must be valid)."""

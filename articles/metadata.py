@@ -4,12 +4,22 @@ Views build one `PageMetadata`; `templates/includes/metadata.html` renders it: t
 description, canonical URL, OpenGraph and Twitter tags, and JSON-LD (schema.org).
 """
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import to_locale
+from django.utils.html import strip_tags
+
+from newsroom.languages import open_graph_locale
+
+# What search engines show of a description, and what we derive from a body.
+DESCRIPTION_LENGTH = 160
+BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -28,12 +38,30 @@ class PageMetadata:
 
     @property
     def locale(self):
-        return to_locale(translation.get_language())
+        return open_graph_locale(translation.get_language())
 
-    @property
-    def alternate_locales(self):
-        current = translation.get_language()
-        return [to_locale(code) for code, _name in settings.LANGUAGES if code != current]
+
+def summary(html, limit=DESCRIPTION_LENGTH):
+    """The first sentences of an HTML text as plain text, within `limit` characters; a
+    first sentence longer than that is cut at a word and ends with "…"."""
+    text = SPACES.sub(" ", unescape(strip_tags(BLOCK_END.sub(r"\g<0> ", html or "")))).strip()
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in SENTENCE_END.split(text):
+        longer = f"{kept} {sentence}".strip()
+        if len(longer) > limit:
+            break
+        kept = longer
+    if kept:
+        return kept
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:—–- ") + "…"
+
+
+def article_description(article):
+    """The SEO description, else the standfirst, else the body's first sentences."""
+    return article.seo_description or article.standfirst or summary(article.body)
 
 
 def image_fields(request, picture):
@@ -84,12 +112,12 @@ def canonical_url(request, path):
 def article_metadata(request, article):
     code = translation.get_language()
     canonical = canonical_url(request, article.get_absolute_url())
-    description = article.seo_description or article.standfirst
+    description = article_description(article)
     # Social networks get the 1200 x 630 crop; search engines the whole picture.
     social = image_fields(request, article.lead_image.crops.get("social"))
     picture = article.lead_image.picture
     published = article.public_since(code)
-    modified = max(article.updated_at, published)
+    modified = article.modified_at(code)
     topics = [topic.name for topic in article.topics.all()]
     open_graph = [
         ("article:published_time", published.isoformat()),

@@ -203,6 +203,14 @@ class Topic(Taxonomy):
 # The original-language fields a translation is made from; changing one makes it outdated.
 TRANSLATED_TEXT_FIELDS = ("title", "standfirst", "body")
 
+# What a reader reads of a language version: a change to one of these is an update of that
+# version (`text_modified_at`); a change to its address, release or SEO texts is not.
+READER_TEXT_FIELDS = (*TRANSLATED_TEXT_FIELDS, "correction")
+
+
+def reader_text_columns(language):
+    return [f"{field}_{language}" for field in READER_TEXT_FIELDS]
+
 
 # Translated fields that say whether and where each language version is public: a page in
 # one language still reads them for every language (its language switcher).
@@ -558,7 +566,15 @@ class Article(SafeTextModel):
         editable=False,
         help_text=_("Goes up each time the original's title, standfirst or body changes."),
     )
+    text_modified_at = models.DateTimeField(
+        _("text last changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When this language's title, standfirst, body or correction last changed."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Any save, also one that changes no text: readers are told `modified_at()` instead.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
@@ -577,21 +593,25 @@ class Article(SafeTextModel):
     def __str__(self):
         return self.title_in(self.original_language) or self.title or f"#{self.pk}"
 
-    def save(self, *args, translation_impact=True, **kwargs):
+    def save(self, *args, translation_impact=True, stamp_text_changes=True, **kwargs):
         """Cleans bodies, fills slugs, and tracks the original text for translators.
 
         A change to the original's title, standfirst or body starts a new original
         version, which makes the existing translations outdated, unless the editor says the
         change has no `translation_impact` (a typo): then the current version's text is
-        corrected in place. Partial saves (`update_fields`) leave the tracking alone.
+        corrected in place. Each language whose reader text changed gets its
+        `text_modified_at`, unless `stamp_text_changes` is False (an import: the text is
+        not new, only its copy here). Partial saves (`update_fields`) leave the tracking
+        alone.
         """
+        now = timezone.now()
         # Before anything derived from the text (slugs, the original's version).
         self.remove_unsafe_characters()
         self.clean_bodies()
         if self.corrected_at is None and any(
             getattr(self, f"correction_{code}") for code in language_codes()
         ):
-            self.corrected_at = timezone.now()
+            self.corrected_at = now
         for code in language_codes():
             title = getattr(self, f"title_{code}")
             if not (title and getattr(self, f"body_{code}")):
@@ -600,10 +620,12 @@ class Article(SafeTextModel):
                 others = Article.objects.exclude(pk=self.pk)
                 setattr(self, f"slug_{code}", unique_slug(others, f"slug_{code}", title))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = now
         if kwargs.get("update_fields") is not None:
             super().save(*args, **kwargs)
             return
+        if stamp_text_changes:
+            self.stamp_text_changes(now)
         previous = self.original_texts.order_by("-version").first() if self.pk else None
         text = self.original_text()
         if previous and translation_impact and previous.text() != text:
@@ -612,6 +634,7 @@ class Article(SafeTextModel):
             if self.translated_from_version(code) is None and self.has_text(code):
                 setattr(self, f"translated_from_{code}", self.original_version)
         super().save(*args, **kwargs)
+        self.remember_stored_texts()
         if previous is None or previous.text() != text:
             self.original_texts.update_or_create(version=self.original_version, defaults=text)
 
@@ -619,6 +642,43 @@ class Article(SafeTextModel):
         code = active_language(language)
         with translation.override(code):
             return reverse("articles:detail", kwargs={"slug": getattr(self, f"slug_{code}")})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article.remember_stored_texts()
+        return article
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.remember_stored_texts()
+
+    def remember_stored_texts(self):
+        """The reader texts as stored, and which languages readers could see, to tell on
+        save which live versions changed."""
+        deferred = self.get_deferred_fields()
+        self._stored_texts = {
+            column: getattr(self, column)
+            for code in language_codes()
+            for column in reader_text_columns(code)
+            if column not in deferred
+        }
+        visibility = {"status", "published_at"} | {
+            f"{field}_{code}" for field in ("ready", "release_at") for code in language_codes()
+        }
+        self._live_when_stored = set() if deferred & visibility else set(self.released_languages())
+
+    def stamp_text_changes(self, now):
+        """Set `text_modified_at` of each language that readers could see and whose reader
+        text changed since it was loaded. Writing a version before its release is no
+        update of it: a new article, a new translation, an embargoed text."""
+        stored = getattr(self, "_stored_texts", {})
+        for code in getattr(self, "_live_when_stored", ()):
+            if any(
+                column in stored and getattr(self, column) != stored[column]
+                for column in reader_text_columns(code)
+            ):
+                setattr(self, f"text_modified_at_{code}", now)
 
     def original_text(self):
         """The original language's title, standfirst and body, as a dict."""
@@ -735,6 +795,23 @@ class Article(SafeTextModel):
             return self.published_at
         return max(self.published_at, release_at)
 
+    def modified_at(self, language=None):
+        """When readers' text of this language version last changed: its release, or a
+        later edit of its title, standfirst, body or correction. An edit of another
+        language, of the article's section or status, or an import is no change of it."""
+        code = active_language(language)
+        released = self.public_since(code)
+        edited = getattr(self, f"text_modified_at_{code}")
+        if released is None or edited is None:
+            return released
+        return max(released, edited)
+
+    def updated_after_release(self, language=None):
+        """The time of a correction or edit made after this version was released, or None."""
+        code = active_language(language)
+        modified = self.modified_at(code)
+        return modified if modified and modified > self.public_since(code) else None
+
     @property
     def is_scheduled(self):
         return (
@@ -801,7 +878,7 @@ class Article(SafeTextModel):
             Article.objects.live(code)
             .exclude(pk=self.pk)
             .select_related("section")
-            # What the list shows (title, address, section, date), and the visibility
+            # What the list shows (title, address, section, date, image), and the visibility
             # fields `is_live()` reads.
             .only(
                 "pk",
@@ -812,6 +889,13 @@ class Article(SafeTextModel):
                 f"ready_{code}",
                 f"release_at_{code}",
                 "section",
+                # The thumbnail: its renditions' manifest is on the row.
+                "lead_image",
+                "lead_image_width",
+                "lead_image_height",
+                "lead_image_focus_x",
+                "lead_image_focus_y",
+                "lead_image_renditions",
             )
         )
         curated = list(

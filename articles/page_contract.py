@@ -72,6 +72,7 @@ PAGE_ONLY_FIELDS = {
     "original_version",
     "created_at",
     "updated_at",
+    "text_modified_at",
 }
 
 # What decides whether an article is in a list and where: its visibility and its section.

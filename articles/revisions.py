@@ -22,7 +22,7 @@ from articles import roles, services
 from articles.diffs import bounded_opcodes, plain_text
 from articles.models import Article, ArticleEvent, language_codes
 
-NOT_VERSIONED = {"slug", "ready", "release_at", "translated_from"}
+NOT_VERSIONED = {"slug", "ready", "release_at", "translated_from", "text_modified_at"}
 WORD_OR_BREAK = re.compile(r"\S+|\n")
 
 

@@ -27,16 +27,23 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest, Left, Lower, NullIf, StrIndex
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, SearchDocument, language_codes
 
-# PostgreSQL text search configuration per language; others use "simple" (no stemming).
-# french_unaccent is created by migration 0003.
-POSTGRESQL_CONFIGS = {"en": "english", "fr": "french_unaccent", "ru": "russian"}
+# PostgreSQL text search configuration of a language where it is not PostgreSQL's own one
+# named after the language (french_unaccent is created by migration 0003).
+POSTGRESQL_CONFIGS = {"fr": "french_unaccent"}
+# The stemming configurations PostgreSQL 15 comes with; other languages use "simple".
+POSTGRESQL_BUILT_IN_CONFIGS = {
+    *("arabic", "armenian", "basque", "catalan", "danish", "dutch", "english", "finnish"),
+    *("french", "german", "greek", "hindi", "hungarian", "indonesian", "irish", "italian"),
+    *("lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian", "serbian"),
+    *("spanish", "swedish", "tamil", "turkish", "yiddish"),
+}
 MAX_TERMS = 16
 # Only the newest matches are ranked and counted (one more, to tell that there are more):
 # ranking every match of a frequent word costs seconds in a large archive, and no reader
@@ -54,7 +61,15 @@ SPACES = re.compile(r"\s+")
 
 
 def postgresql_config(language):
-    return POSTGRESQL_CONFIGS.get(language, "simple")
+    """The text search configuration of `language`: ours, else PostgreSQL's own named after
+    the language in English ("de": "german"), else "simple" (no stemming)."""
+    if language in POSTGRESQL_CONFIGS:
+        return POSTGRESQL_CONFIGS[language]
+    try:
+        name = translation.get_language_info(language)["name"].lower()
+    except KeyError:
+        return "simple"
+    return name if name in POSTGRESQL_BUILT_IN_CONFIGS else "simple"
 
 
 def plain_text(body_html):

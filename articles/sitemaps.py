@@ -46,7 +46,8 @@ class TranslatedSitemap(Sitemap):
     def original_language(self, item):
         return None
 
-    def lastmod(self, item):
+    def lastmod(self, item, language):
+        """When the `language` version of `item` last changed, or None if unknown."""
         return None
 
     def page_items(self, page):
@@ -72,15 +73,14 @@ class TranslatedSitemap(Sitemap):
             default = default_language_of(locations, self.original_language(item))
             if default:
                 alternates.append({"lang_code": "x-default", "location": locations[default]})
-            lastmod = self.lastmod(item)
             urls += [
                 {
                     "location": location,
-                    "lastmod": lastmod,
+                    "lastmod": self.lastmod(item, code),
                     "changefreq": self.changefreq,
                     "alternates": alternates,
                 }
-                for location in locations.values()
+                for code, location in locations.items()
             ]
         return urls
 
@@ -104,9 +104,14 @@ class ArticleSitemap(TranslatedSitemap):
         return self.limit // len(language_codes())
 
     def items(self):
-        fields = ["pk", "original_language", "status", "published_at", "updated_at"]
+        fields = ["pk", "original_language", "status", "published_at"]
         for code in language_codes():
-            fields += [f"slug_{code}", f"ready_{code}", f"release_at_{code}"]
+            fields += [
+                f"slug_{code}",
+                f"ready_{code}",
+                f"release_at_{code}",
+                f"text_modified_at_{code}",
+            ]
         return Article.objects.live_in_any_language().only(*fields).order_by("pk")
 
     def page_items(self, page):
@@ -130,15 +135,16 @@ class ArticleSitemap(TranslatedSitemap):
 
     def pages(self):
         """(number, lastmod) of page 1 and of each page holding a live article, in one
-        query. A page's lastmod is when one of its articles was last saved or went live in
-        a language."""
+        query. A page's lastmod is the latest time one of its articles went live or had
+        its text changed in a language."""
         now = timezone.now()
-        moments = {"last_updated": Max("updated_at"), "last_published": Max("published_at")}
+        moments = {"last_published": Max("published_at")}
         for code in language_codes():
             release_at = f"release_at_{code}"
             moments[f"last_released_{code}"] = Max(
                 release_at, filter=Q(**{f"{release_at}__lte": now})
             )
+            moments[f"last_edited_{code}"] = Max(f"text_modified_at_{code}")
         rows = (
             Article.objects.live_in_any_language()
             .annotate(page=(F("pk") - 1) / self.articles_per_page + 1)
@@ -161,8 +167,8 @@ class ArticleSitemap(TranslatedSitemap):
     def location(self, article):
         return article.get_absolute_url()
 
-    def lastmod(self, article):
-        return article.updated_at
+    def lastmod(self, article, language):
+        return article.modified_at(language)
 
 
 class HomeSitemap(TranslatedSitemap):
@@ -193,19 +199,25 @@ class AuthorSitemap(TranslatedSitemap):
             code: Count("pk", filter=Q(articles__in=Article.objects.live(code).values("pk")))
             for code in language_codes()
         }
-        live_anywhere = Article.objects.live_in_any_language().values("pk")
-        latest = Max("articles__updated_at", filter=Q(articles__in=live_anywhere))
+        # An author page lists the author's live articles: it changes when one goes live.
+        latest = {
+            f"last_live_{code}": Max(
+                "articles__published_at",
+                filter=Q(articles__in=Article.objects.live(code).values("pk")),
+            )
+            for code in language_codes()
+        }
         return (
             Author.objects.annotate(**{f"live_{code}": count for code, count in counts.items()})
-            .annotate(lastmod=latest)
+            .annotate(**latest)
             .order_by("pk")
         )
 
     def get_languages_for_item(self, author):
         return [code for code in language_codes() if getattr(author, f"live_{code}")]
 
-    def lastmod(self, author):
-        return author.lastmod
+    def lastmod(self, author, language):
+        return getattr(author, f"last_live_{language}")
 
 
 SITEMAPS = {

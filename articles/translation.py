@@ -31,6 +31,7 @@ class ArticleTranslationOptions(TranslationOptions):
         "release_at",
         "translated_from",
         "correction",
+        "text_modified_at",
     )
     empty_values = {"slug": None}
     # An article is public only in the languages it is translated into: never fall back.

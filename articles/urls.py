@@ -17,6 +17,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("topics/<slug:slug>/rss/", feeds.TopicFeed(), name="topic-rss"),
     path("topics/<slug:slug>/atom/", feeds.TopicFeed(atom=True), name="topic-atom"),
+    path("archive/", views.ArchiveIndex.as_view(), name="archive"),
     re_path(r"^(?P<year>[0-9]{4})/$", views.YearArchive.as_view(), name="archive-year"),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>0[1-9]|1[0-2])/$",

@@ -1,11 +1,14 @@
 import hashlib
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -22,11 +25,18 @@ from articles import page_contract
 from articles.forms import SearchForm
 from articles.links import linked_article_ids
 from articles.metadata import article_metadata, listing_metadata
-from articles.models import Article, Section, Topic, active_language
+from articles.models import (
+    Article,
+    Section,
+    Topic,
+    active_language,
+    language_codes,
+    live_condition,
+)
 from articles.search import MAX_RESULTS, search_articles
 from articles.sitemaps import SITEMAPS, news_articles
 from authors.models import Author
-from newsroom.languages import language_links
+from newsroom.languages import language_links, same_path_links
 from newsroom.pagecache.remembered import remembered_until_changed
 from newsroom.pagecache.views import CachedPageMixin, cached_page
 from newsroom.pagination import DeferredRowPaginator
@@ -91,8 +101,11 @@ class LiveArticleListMixin(PublicPageMixin):
         paginator = super().get_paginator(*args, **kwargs)
         # Counting a long list cost more than the rest of its page (a topic with its
         # subtopics: 40 ms at 100,000 articles); the count changes only with what it counts.
-        paginator.count = self.remembered("live-count", paginator.object_list.count)
+        paginator.count = self.live_count(paginator.object_list)
         return paginator
+
+    def live_count(self, articles):
+        return self.remembered("live-count", articles.count)
 
     def page_tags(self, context):
         return [*super().page_tags(context), *page_contract.bylines(context["articles"])]
@@ -327,14 +340,54 @@ class LiveArchiveMixin(LiveArticleListMixin):
         # Django would first run an EXISTS query to 404 on an empty period; the period's
         # date list is then empty too, which is already a 404. Live articles are never in
         # the future.
+        self.period = lookup
         return self.get_queryset().filter(**lookup)
+
+    def live_count(self, articles):
+        # Counted in every language at once: the switcher links only the languages that
+        # have articles in this period (the others' archive of it is a 404).
+        self.live_counts = self.remembered("live-counts", self.live_counts_per_language)
+        return self.live_counts[active_language()]
+
+    def live_counts_per_language(self):
+        now = timezone.now()
+        return Article.objects.filter(**self.period).aggregate(
+            **{code: Count("pk", filter=live_condition(code, now)) for code in language_codes()}
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["metadata"] = listing_metadata(
             self.request, self.archive_title(context), "", self.request.path
         )
+        context["language_links"] = [
+            link if self.live_counts[link.code] else replace(link, url=None)
+            for link in same_path_links(self.request)
+        ]
         return context
+
+    def page_tags(self, context):
+        return [*super().page_tags(context), page_contract.every_article()]
+
+
+class ArchiveIndex(PublicPageMixin, TemplateView):
+    """Every month with a live article in the reader's language, by year: where the
+    footer's "Archives" leads."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = Article.objects.live().dates("published_at", "month", order="DESC")
+        years = {}
+        for month in months:
+            years.setdefault(month.year, []).append(month)
+        return super().get_context_data(
+            years=years.items(),
+            metadata=listing_metadata(
+                self.request, _("Archives"), "", reverse("articles:archive")
+            ),
+            **kwargs,
+        )
 
     def page_tags(self, context):
         return [*super().page_tags(context), page_contract.every_article()]
@@ -401,7 +454,12 @@ class SearchView(ListView):
         context = super().get_context_data(
             form=self.form,
             query=self.form.cleaned_data.get("q", "") if self.form.is_bound else "",
+            filtered=any(
+                self.request.GET.get(name) for name in SearchForm.base_fields if name != "q"
+            ),
             metadata=listing_metadata(self.request, _("Search"), "", reverse("articles:search")),
+            # The words and filters carry over to another language; the page number may not.
+            language_links=same_path_links(self.request, keep_query=list(SearchForm.base_fields)),
             **kwargs,
         )
         # Past MAX_RESULTS only the newest matches are ranked (articles.search).

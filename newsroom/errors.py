@@ -5,7 +5,8 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
-from django.views import defaults
+
+from newsroom.languages import home_links
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +26,15 @@ def service_unavailable(request):
 
 
 def page_not_found(request, exception):
-    """Django's `handler404`; while the database is unreachable, the same page without
-    what comes from it (the sections' navigation, the notice): a missing page is still a
-    404 then, not a 503."""
+    """Django's `handler404`, with a switcher that leads to each language's front page
+    (the missing page has no version in another language); while the database is
+    unreachable, the same page without what comes from it (the sections' navigation, the
+    notice): a missing page is still a 404 then, not a 503."""
+    links = {"language_links": home_links()}
     try:
-        return defaults.page_not_found(request, exception)
+        return render(request, "404.html", links, status=404)
     except DATABASE_UNAVAILABLE:
-        return render(request, "404.html", {"database_unavailable": True}, status=404)
+        return render(request, "404.html", {**links, "database_unavailable": True}, status=404)
 
 
 def server_error(request):
@@ -43,4 +46,4 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         logger.warning("Database unavailable: answered %s with a 503", request.path)
         return service_unavailable(request)
-    return render(request, "500.html", status=500)
+    return render(request, "500.html", {"language_links": home_links()}, status=500)

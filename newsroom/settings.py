@@ -212,9 +212,14 @@ LANGUAGES = [
     ("fr", _("French")),
     ("ru", _("Russian")),
 ]
+# How OpenGraph names each language (language_COUNTRY); one not listed here gets its own
+# code as the country (`de` → `de_DE`).
+NEWSROOM_LOCALES = {"en": "en_GB", "fr": "fr_FR", "ru": "ru_RU"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_I18N = True
 USE_TZ = True
+# The newsroom's time zone: pages show times of day in it ("14:05 CET").
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

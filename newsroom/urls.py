@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
 from articles.views import site_wide_page, sitemap_index
-from newsroom import health
+from newsroom import health, icons
 
 urlpatterns = [
     path(
@@ -29,6 +29,10 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    path("favicon.ico", icons.favicon, name="favicon"),
+    path("icon-<int:size>.png", icons.icon, name="icon"),
+    path("apple-touch-icon.png", icons.icon, {"size": 180}, name="apple-touch-icon"),
+    path("manifest.webmanifest", icons.manifest, name="manifest"),
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
 ]

@@ -7,7 +7,7 @@ from django.template import engines
 from django.urls import path
 
 from newsroom.pagecache.tags import tag_page
-from newsroom.urls import handler500, urlpatterns
+from newsroom.urls import handler404, handler500, urlpatterns
 
 INLINE_SCRIPT = '<script nonce="{{ CSP_NONCE }}">document.body.dataset.ran = "yes";</script>'
 
@@ -28,4 +28,4 @@ urlpatterns = [
     *i18n_patterns(path("failing/", failing_view)),
 ]
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler404", "handler500", "urlpatterns"]

@@ -1,11 +1,16 @@
 from datetime import timedelta
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
 from authors.models import Author
+
+# A valid language code (Klingon) that no newsroom will add to LANGUAGES: the tests' example
+# of a language the site does not publish in.
+UNKNOWN_LANGUAGE = "tlh"
 
 
 class SectionFactory(DjangoModelFactory):
@@ -39,24 +44,50 @@ class AuthorFactory(DjangoModelFactory):
     short_bio_ru = factory.LazyAttribute(lambda o: f"{o.name_ru} пишет о торговле.")
 
 
+SAMPLE_TEXTS = {
+    "fr": {
+        "title": "{} (FR)",
+        "body": "<p>Corps de l’article.</p><h2>Intertitre</h2><p>Suite.</p>",
+        "standfirst": "Chapeau en français.",
+    },
+    "ru": {
+        "title": "Статья {}",
+        "body": "<p>Текст статьи.</p><h2>Подзаголовок</h2><p>Далее.</p>",
+        "standfirst": "Лид по-русски.",
+    },
+}
+
+
+def translated_versions():
+    """The fields of a released version in each configured language but English."""
+    fields = {}
+    for code, _name in settings.LANGUAGES:
+        if code == "en":
+            continue
+        texts = SAMPLE_TEXTS.get(code) or {
+            "title": f"{{}} ({code.upper()})",
+            "body": f"<p>Body ({code}).</p><h2>Subheading ({code})</h2><p>More ({code}).</p>",
+            "standfirst": f"Standfirst ({code}).",
+        }
+        fields[f"title_{code}"] = factory.LazyAttribute(
+            lambda o, title=texts["title"]: title.format(o.title_en)
+        )
+        fields[f"body_{code}"] = texts["body"]
+        fields[f"standfirst_{code}"] = texts["standfirst"]
+        fields[f"ready_{code}"] = True
+    return fields
+
+
 class ArticleFactory(DjangoModelFactory):
-    """A live English article; `translated=True` adds released French and Russian versions."""
+    """A live English article; `translated=True` adds a released version in every other
+    configured language (French and Russian texts of their own, a placeholder in others)."""
 
     class Meta:
         model = Article
         skip_postgeneration_save = True
 
     class Params:
-        translated = factory.Trait(
-            title_fr=factory.LazyAttribute(lambda o: f"{o.title_en} (FR)"),
-            body_fr="<p>Corps de l’article.</p><h2>Intertitre</h2><p>Suite.</p>",
-            standfirst_fr="Chapeau en français.",
-            ready_fr=True,
-            title_ru=factory.LazyAttribute(lambda o: f"Статья {o.title_en}"),
-            body_ru="<p>Текст статьи.</p><h2>Подзаголовок</h2><p>Далее.</p>",
-            standfirst_ru="Лид по-русски.",
-            ready_ru=True,
-        )
+        translated = factory.Trait(**translated_versions())
 
     title_en = factory.Sequence(lambda n: f"Story number {n}")
     standfirst_en = "A standfirst in English."

@@ -17,6 +17,7 @@ from django.utils import translation
 from articles.models import Article, Section
 from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from authors.models import Author
+from newsroom.languages import site_languages
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,8 +124,8 @@ def every_feed(site):
     for code in LANGUAGES:
         with translation.override(code):
             site_description = translation.gettext(
-                "Independent analysis in English, French and Russian."
-            )
+                "Independent analysis in %(site_languages)s."
+            ) % {"site_languages": site_languages()}
             named = f" — {settings.NEWSROOM_SITE_NAME}"
             scopes = [
                 ("articles:", {}, settings.NEWSROOM_SITE_NAME, site_description),

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article
-from tests.factories import ArticleFactory
+from tests.factories import UNKNOWN_LANGUAGE, ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,4 +75,4 @@ def test_fail_on_outdated_ignores_articles_not_live(articles):
 
 def test_an_unknown_language_is_refused():
     with pytest.raises(CommandError, match="invalid choice"):
-        run("--language", "de")
+        run("--language", UNKNOWN_LANGUAGE)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import migrations, models
 
 # SQLite: the FTS5 index copies the text columns only (migration 0003): writing
@@ -31,8 +30,11 @@ def narrow_sqlite_trigger(apps, schema_editor):
 
 
 def fill_public_since(apps, schema_editor):
-    """`Article.visible_from(language)` for every document, one UPDATE per language."""
-    for code in [code for code, _name in settings.LANGUAGES]:
+    """`Article.visible_from(language)` for every document, one UPDATE per language of
+    this state of the table (one added to LANGUAGES later has no columns yet)."""
+    Article = apps.get_model("articles", "Article")
+    prefix = "ready_"
+    for code in [f.name[len(prefix) :] for f in Article._meta.fields if f.name.startswith(prefix)]:
         schema_editor.execute(
             f"""
             UPDATE articles_searchdocument AS search_document

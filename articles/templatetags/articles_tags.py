@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from articles.search import highlighted_excerpt
-from newsroom.languages import default_language_of
+from newsroom.languages import default_language_of, open_graph_locale
 
 register = template.Library()
 
@@ -31,15 +31,33 @@ def x_default_url(language_links, preferred_language=None):
     return urls.get(default)
 
 
+register.filter("open_graph_locale", open_graph_locale)
+
+
 @register.filter
 def highlighted(excerpt):
     """A search excerpt as safe HTML with the matched words in `<mark>`."""
     return highlighted_excerpt(excerpt or "")
 
 
+def moment(value):
+    """A `<time>` element: the day and time of day in the newsroom's time zone, written
+    the reader's way ("6 December 2026, 14:05 CET")."""
+    value = timezone.localtime(value)
+    shown = gettext("%(date)s, %(time)s %(zone)s") % {
+        "date": formats.date_format(value, "DATE_FORMAT"),
+        "time": dateformat.format(value, "H:i"),
+        "zone": dateformat.format(value, "T"),
+    }
+    return format_html(
+        '<time datetime="{}">{}</time>', dateformat.format(value, r"Y-m-d\TH:i:sO"), shown
+    )
+
+
 @register.simple_tag
-def byline(article):
-    """The authors and the date under a title: "By A, B and C" and the publication day.
+def byline(article, show_update=False):
+    """The authors and the time under a title: "By A, B and C", the publication time and,
+    with `show_update`, the time of a later correction or edit of this language version.
 
     Written in Python: as a template included once per teaser, it cost a listing page
     more than all of its queries.
@@ -55,12 +73,13 @@ def byline(article):
             gettext("By"),
             format_html_join(", ", "{}", ((link,) for link in links)),
         )
-    published_at = article.published_at
-    if published_at is None:
-        machine_date = shown_date = ""
-    else:
-        published_at = timezone.localtime(published_at)
-        machine_date = dateformat.format(published_at, r"Y-m-d\TH:i:sO")
-        shown_date = formats.date_format(published_at, "DATE_FORMAT")
-    time_element = format_html('<time datetime="{}">{}</time>', machine_date, shown_date)
-    return format_html('<p class="byline">{}\n  {}</p>', names, time_element)
+    published_at = article.public_since() if article.published_at else None
+    published = moment(published_at) if published_at else ""
+    updated = ""
+    updated_at = show_update and published_at and article.updated_after_release()
+    if updated_at:
+        updated = format_html(
+            ' <span class="byline__updated">{}</span>',
+            format_html(gettext("Updated {time}"), time=moment(updated_at)),
+        )
+    return format_html('<p class="byline">{}\n  {}{}</p>', names, published, updated)

@@ -76,7 +76,8 @@ SPECS = {
     "lead_image": Spec(
         min_size_setting="NEWSROOM_LEAD_IMAGE_MIN_SIZE",
         widths=(320, 640, 960, 1280, 1920),
-        crops={"social": ((1200, 630),)},
+        # Teasers in lists show a 3:2 thumbnail, 160 or 240 CSS pixels wide.
+        crops={"teaser": ((240, 160), (480, 320)), "social": ((1200, 630),)},
     ),
     "author_photo": Spec(
         min_size_setting="NEWSROOM_AUTHOR_PHOTO_MIN_SIZE",

@@ -58,13 +58,15 @@ PLURALS = {
     "image": "images",
     "redirect": "redirects",
 }
+# When a language's text last changed travels with it: an import is no edit of the text.
+CARRIED_BOOKKEEPING = {"text_modified_at"}
 # The translated fields of each kind, as registered with modeltranslation, except internal
 # bookkeeping (not editable, such as the original version a translation was confirmed against).
 TRANSLATED = {
     kind: [
         name
         for name in translator.get_options_for_model(model).fields
-        if model._meta.get_field(name).editable
+        if model._meta.get_field(name).editable or name in CARRIED_BOOKKEEPING
     ]
     for kind, model in MODELS.items()
 }
@@ -733,7 +735,7 @@ class Writer:
                 if name not in texts:
                     continue
                 value = texts[name]
-                if name == "release_at":
+                if name in ("release_at", "text_modified_at"):
                     value = parse_time(value) if value else None
                 elif name == "slug":
                     value = self.free_slug(Article, f"slug_{language}", value, article)
@@ -741,11 +743,12 @@ class Writer:
                 setattr(article, f"{name}_{language}", value)
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
+        # The import moment is no edit of the text: readers' "updated" times stay as they were.
         if created:
             with article_saves_deferred():
-                article.save()
+                article.save(stamp_text_changes=False)
         else:
-            article.save()
+            article.save(stamp_text_changes=False)
         if article.is_scheduled and article.published_at != was_scheduled_at:
             # As when an editor schedules it: `publish_scheduled` performs what follows
             # its going live, and the history shows it.
@@ -811,9 +814,14 @@ class Writer:
             )
         self.store_forward_links()
         self.store_old_addresses()
+        # The source's last change is that of the texts it carries, in every language.
+        text_times = [f"text_modified_at_{code}" for code in language_codes()]
         Article.objects.bulk_update(
-            [Article(pk=pk, updated_at=moment) for pk, moment in self.modified_at.items()],
-            ["updated_at"],
+            [
+                Article(pk=pk, updated_at=moment, **dict.fromkeys(text_times, moment))
+                for pk, moment in self.modified_at.items()
+            ],
+            ["updated_at", *text_times],
             batch_size=500,
         )
         for article_ids in chunked(self.new_articles, 500):

@@ -23,6 +23,7 @@ MAX_QUERIES = {
     "topic": 8,
     "author": 7,
     "contributors": 3,
+    "archive": 3,
     "year": 8,
     "month": 8,
     "rss": 6,
@@ -61,6 +62,7 @@ def build_archive(size):
         "topic": topics[0].get_absolute_url(),
         "author": authors[0].get_absolute_url(),
         "contributors": reverse("authors:list"),
+        "archive": reverse("articles:archive"),
         "year": reverse("articles:archive-year", kwargs={"year": article.published_at.year}),
         "month": reverse(
             "articles:archive-month",

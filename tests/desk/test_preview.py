@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.desk.conftest import change_form_data, member
-from tests.factories import ArticleFactory
+from tests.factories import UNKNOWN_LANGUAGE, ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_a_translator_previews_any_article(client, translator, others_draft):
 
 def test_a_bad_language_or_article_is_a_404(client, editor, own_draft):
     client.force_login(editor)
-    assert client.get(preview_url(own_draft, "de")).status_code == 404
+    assert client.get(preview_url(own_draft, UNKNOWN_LANGUAGE)).status_code == 404
     missing = reverse("admin:articles_article_preview", args=[999999, "en"])
     assert client.get(missing).status_code == 404
 

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
@@ -33,9 +34,7 @@ def test_setup_roles_is_idempotent_and_makes_a_translator_group_per_language(des
     assert set(after) == {
         "Author",
         "Editor",
-        "Translator (English)",
-        "Translator (French)",
-        "Translator (Russian)",
+        *(f"Translator ({name})" for _code, name in settings.LANGUAGES),
     }
 
 

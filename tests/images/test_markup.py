@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from articles.models import Article
 from authors.models import Author
+from newsroom.notices.shown import shown_notice
 from tests.articles.test_queries import MAX_QUERIES, build_archive
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images import samples
@@ -33,6 +35,10 @@ def article(author):
 
 def pictures(html):
     return re.findall(r"<picture>.*?</picture>", html, flags=re.S)
+
+
+def pictures_of_class(html, css_class):
+    return [p for p in pictures(html) if attribute(p, "img", "class") == css_class]
 
 
 def attribute(tag_html, tag, name):
@@ -79,13 +85,15 @@ def test_the_open_graph_image_is_the_1200_by_630_rendition(client, article):
 
 
 def test_the_home_lead_story_has_its_picture(client, article):
-    (lead,) = pictures(client.get(reverse("articles:home")).content.decode())
-    assert attribute(lead, "img", "class") == "teaser__image"
+    (lead,) = pictures_of_class(
+        client.get(reverse("articles:home")).content.decode(), "teaser__image"
+    )
     assert attribute(lead, "img", "width") == "1500"
 
 
 def test_author_pages_show_square_photos(client, article, author):
-    (photo,) = pictures(client.get(author.get_absolute_url()).content.decode())
+    html = client.get(author.get_absolute_url()).content.decode()
+    (photo,) = pictures_of_class(html, "author-header__photo")
     assert (attribute(photo, "img", "width"), attribute(photo, "img", "sizes")) == ("120", "120px")
     assert "loading=" not in photo
     (photo,) = pictures(client.get(reverse("authors:list")).content.decode())
@@ -136,3 +144,46 @@ def test_pictures_cost_no_query(client, django_assert_max_num_queries, article, 
         response = client.get(urls[page])
     assert response.status_code == 200
     assert "<picture>" in response.content.decode()
+
+
+def test_teasers_in_lists_show_the_focal_point_crop_lazily_at_its_size(
+    client, article, django_assert_max_num_queries
+):
+    """Section, topic, author and archive lists, search results, the home page's latest
+    and section blocks and "More on this topic" all show the small crop, read from the
+    row's manifest: no query of their own."""
+    other = ArticleFactory(section=article.section, related=[article])
+    for page, url in [("home", "/en/"), ("section", article.section.get_absolute_url())]:
+        cache.clear()
+        shown_notice()  # As by any earlier page view (see test_queries).
+        with django_assert_max_num_queries(MAX_QUERIES[page]):
+            assert client.get(url).status_code == 200
+    urls = [
+        article.section.get_absolute_url(),
+        article.byline[0].get_absolute_url(),
+        reverse("articles:archive-year", kwargs={"year": article.published_at.year}),
+        reverse("articles:search") + "?q=story",
+        reverse("articles:home"),
+    ]
+    for url in urls:
+        (thumbnail,) = pictures_of_class(client.get(url).content.decode(), "teaser__thumbnail")
+        assert (attribute(thumbnail, "img", "width"), attribute(thumbnail, "img", "height")) == (
+            "240",
+            "160",
+        ), url
+        assert attribute(thumbnail, "img", "loading") == "lazy", url
+        assert "/teaser-480x320-f50-50.webp 480w" in attribute(thumbnail, "source", "srcset")
+    html = client.get(other.get_absolute_url()).content.decode()
+    (thumbnail,) = pictures_of_class(html, "more__thumbnail")
+    assert attribute(thumbnail, "img", "width") == "96"
+    assert "/teaser-240x160-f50-50.jpg" in attribute(thumbnail, "img", "src") or (
+        "/teaser-480x320-f50-50.jpg" in attribute(thumbnail, "img", "src")
+    )
+
+
+def test_the_focal_point_moves_the_teaser_crop(client, article):
+    article.lead_image_focus_x, article.lead_image_focus_y = 10, 90
+    article.save()
+    html = client.get(article.section.get_absolute_url()).content.decode()
+    (thumbnail,) = pictures_of_class(html, "teaser__thumbnail")
+    assert "/teaser-480x320-f10-90.webp 480w" in attribute(thumbnail, "source", "srcset")

@@ -39,7 +39,7 @@ def test_images_stored_before_renditions_get_them(article, author, settings):
     Article.objects.update(lead_image_renditions={})
     output = run("--missing-only")
     assert "[2/2] images checked" in output
-    assert "2 images checked, made 6 renditions for 1 of them." in output
+    assert "2 images checked, made 8 renditions for 1 of them." in output
     article.refresh_from_db()
     assert [entry["key"] for entry in article.lead_image_renditions["renditions"]] == [
         "320w",
@@ -47,6 +47,8 @@ def test_images_stored_before_renditions_get_them(article, author, settings):
         "960w",
         "1280w",
         "1300w",
+        "teaser-240x160-f50-50",
+        "teaser-480x320-f50-50",
         "social-1200x630-f50-50",
     ]
     assert all(
@@ -65,7 +67,7 @@ def test_missing_only_remakes_just_the_files_that_are_gone(article, author, sett
 def test_a_full_rebuild_rewrites_every_file_under_the_same_names(article, author, settings):
     before = files_of(article.lead_image_renditions) | files_of(author.photo_renditions)
     mtimes = {name: (settings.MEDIA_ROOT / name).stat().st_mtime_ns for name in before}
-    assert "2 images checked, made 9 renditions for 2 of them." in run()
+    assert "2 images checked, made 11 renditions for 2 of them." in run()
     article.refresh_from_db()
     author.refresh_from_db()
     after = files_of(article.lead_image_renditions) | files_of(author.photo_renditions)
@@ -78,7 +80,7 @@ def test_a_full_rebuild_rewrites_every_file_under_the_same_names(article, author
 def test_dry_run_changes_nothing(article, settings):
     Article.objects.update(lead_image_renditions={})
     files = sorted(settings.MEDIA_ROOT.rglob("*"))
-    assert "would make 6 renditions for 1 of them." in run("--missing-only", "--dry-run")
+    assert "would make 8 renditions for 1 of them." in run("--missing-only", "--dry-run")
     assert sorted(settings.MEDIA_ROOT.rglob("*")) == files
     assert Article.objects.get().lead_image_renditions == {}
 

@@ -144,7 +144,7 @@ def test_replacing_an_image_removes_the_old_original_and_renditions(
 ):
     article = with_lead_image(samples.jpeg())
     old = owned_files(article, "lead_image")
-    assert old <= samples.stored_files(settings) and len(old) == 13
+    assert old <= samples.stored_files(settings) and len(old) == 17
     with django_capture_on_commit_callbacks(execute=True):
         article.lead_image = samples.verified(samples.png())
         article.save()

@@ -83,3 +83,30 @@ def test_neighbours_with_the_same_publication_time_are_ordered_by_id():
     moment = timezone.now() - timedelta(hours=1)
     first, second, third = (ArticleFactory(section=section, published_at=moment) for _ in range(3))
     assert second.section_neighbours("en") == (first, third)
+
+
+def test_every_page_links_the_archives_which_list_the_live_months_of_its_language(client):
+    ArticleFactory(translated=True, published_at=datetime(2025, 3, 5, 9, tzinfo=UTC))
+    ArticleFactory(translated=True, published_at=datetime(2024, 11, 1, 9, tzinfo=UTC))
+    ArticleFactory(published_at=datetime(2023, 1, 7, 9, tzinfo=UTC))  # English only
+    ArticleFactory(
+        translated=True,
+        status=Article.Status.DRAFT,
+        published_at=datetime(2022, 6, 6, 9, tzinfo=UTC),
+    )
+    with translation.override("fr"):
+        index = reverse("articles:archive")
+    assert f'href="{index}"' in client.get("/fr/").content.decode()
+    response = client.get(index)
+    assert [(year, [m.month for m in months]) for year, months in response.context["years"]] == [
+        (2025, [3]),
+        (2024, [11]),
+    ]
+    html = response.content.decode()
+    for url in [
+        archive_url("fr", year="2025"),
+        archive_url("fr", year="2025", month="03"),
+        archive_url("fr", year="2024", month="11"),
+    ]:
+        assert f'href="{url}"' in html
+        assert client.get(url).status_code == 200

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article
+from articles.models import Article, language_codes
 from articles.sitemaps import ArticleSitemap
 from tests.factories import ArticleFactory, AuthorFactory
 
@@ -84,7 +84,7 @@ def two_per_page(monkeypatch):
 @pytest.fixture
 def one_per_page(monkeypatch):
     """Article sitemap pages of one id each."""
-    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+    monkeypatch.setattr(ArticleSitemap, "limit", len(language_codes()))
 
 
 def test_index_lists_every_sitemap_and_each_answers(client):
@@ -157,7 +157,10 @@ def test_the_other_sitemaps_have_one_page(client, kind, number):
 
 def test_the_index_dates_each_article_page_by_its_latest_change(client, one_per_page):
     now = timezone.now()
-    edited = ArticleFactory()
+    edited = ArticleFactory(published_at=now - timedelta(days=4))
+    edited = Article.objects.get(pk=edited.pk)
+    edited.body_en = "<p>A corrected body.</p>"
+    edited.save()
     released_later = ArticleFactory(
         translated=True,
         published_at=now - timedelta(days=3),
@@ -165,7 +168,9 @@ def test_the_index_dates_each_article_page_by_its_latest_change(client, one_per_
     )
     Article.objects.filter(pk=released_later.pk).update(updated_at=now - timedelta(days=2))
     dates = index(client)
-    assert datetime.fromisoformat(dates[HOST + article_sitemap_url(edited)]) == edited.updated_at
+    assert datetime.fromisoformat(dates[HOST + article_sitemap_url(edited)]) == (
+        edited.text_modified_at_en
+    )
     assert datetime.fromisoformat(dates[HOST + article_sitemap_url(released_later)]) == (
         released_later.release_at_fr
     )
@@ -217,10 +222,12 @@ def test_x_default_is_the_original_language_when_there_is_no_english(client):
     assert all_article_entries(client)[fr]["x-default"] == fr
 
 
-def test_article_lastmod_is_its_update_date(client):
-    article = ArticleFactory()
+def test_article_lastmod_is_when_its_language_version_last_changed(client):
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=3))
     root = xml(client, article_sitemap_url(article))
-    assert root.findtext("s:url/s:lastmod", namespaces=NS) == article.updated_at.date().isoformat()
+    assert root.findtext("s:url/s:lastmod", namespaces=NS) == (
+        article.published_at.date().isoformat()
+    )
 
 
 def test_author_sitemap_lists_authors_only_where_they_have_live_articles(client):

@@ -15,6 +15,7 @@ from articles.revisions import compare, revisions_of
 from authors.models import Author
 from newsroom.permalinks.models import Redirect
 from newsroom.transfer.models import SourceKey
+from tests.factories import UNKNOWN_LANGUAGE
 from tests.images.samples import jpeg, phone_photo, png_bomb
 from tests.transfer.conftest import FIXTURES, failed_import, run_import
 
@@ -179,7 +180,7 @@ def unknown_reference(data):
 
 
 def unknown_language(data):
-    data["articles"][1]["translations"]["de"] = {"title": "Bahn"}
+    data["articles"][1]["translations"][UNKNOWN_LANGUAGE] = {"title": "Qugh"}
 
 
 def image_outside_media(data):
@@ -220,7 +221,10 @@ BAD_ITEMS = {
     "date without time zone": (naive_date, "it has no time zone"),
     "bad item in the middle": (bad_item_in_the_middle, "topics[1].name: 'South Caucasus' is not"),
     "unknown reference": (unknown_reference, "articles[1].section: unknown section"),
-    "unknown language": (unknown_language, "articles[1].translations: unknown language 'de'"),
+    "unknown language": (
+        unknown_language,
+        f"articles[1].translations: unknown language '{UNKNOWN_LANGUAGE}'",
+    ),
     "image outside the media folder": (image_outside_media, "is outside the media folder"),
     "duplicate key": (duplicate_key, "authors[1]: duplicate author key 'author/lea-martin'"),
     "ready without a body": (

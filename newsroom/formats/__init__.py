@@ -1,0 +1,1 @@
+"""Date formats where the publication's house style differs from Django's defaults."""
