@@ -118,7 +118,7 @@ def article_metadata(request, article):
     picture = article.lead_image.picture
     published = article.public_since(code)
     modified = article.modified_at(code)
-    topics = [topic.name for topic in article.topics.all()]
+    topics = [topic.name for topic in article.shown_topics]
     open_graph = [
         ("article:published_time", published.isoformat()),
         ("article:modified_time", modified.isoformat()),

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.sanitize import clean_html
+from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
 from newsroom.images.fields import (
     GeneratedName,
@@ -24,6 +24,7 @@ from newsroom.images.fields import (
     renditions_field,
 )
 from newsroom.pagecache.remembered import remembered_until_changed
+from newsroom.pagecache.tags import tag, tag_pk
 from newsroom.slugs import unique_slug
 
 # A common estimate for reading news prose on screen.
@@ -138,7 +139,7 @@ class Section(Taxonomy):
         constraints = unique_slug_per_language("section")
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug_in()})
+        return slug_address("articles:section", self.slug_in())
 
 
 class Topic(Taxonomy):
@@ -160,7 +161,7 @@ class Topic(Taxonomy):
         constraints = unique_slug_per_language("topic")
 
     def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug_in()})
+        return slug_address("articles:topic", self.slug_in())
 
     def clean(self):
         ancestor = self.parent
@@ -640,8 +641,7 @@ class Article(SafeTextModel):
 
     def get_absolute_url(self, language=None):
         code = active_language(language)
-        with translation.override(code):
-            return reverse("articles:detail", kwargs={"slug": getattr(self, f"slug_{code}")})
+        return slug_address("articles:detail", getattr(self, f"slug_{code}"), code)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -834,6 +834,55 @@ class Article(SafeTextModel):
         once per object: a page asks for them several times."""
         return [credit.author for credit in self.bylines.all()]
 
+    def load_page_parts(self, language=None, expires_at=None):
+        """What the article's page shows besides its own row: its byline and topics (set
+        on `byline` and `shown_topics`), and the (previous, next, "More on this topic")
+        returned. Remembered across requests until one of them may change (see
+        `page_parts_depend_on()`), or `expires_at()` (the next scheduled publication).
+
+        Found through the ORM they cost more than the rest of the page, and change far
+        less often than the page is read.
+        """
+        code = active_language(language)
+
+        def find():
+            byline = [credit.author for credit in self.bylines.select_related("author")]
+            previous, following = self.section_neighbours(code)
+            links = (previous, following, self.more_on_this_topic(code))
+            return byline, self.shown_topics, links
+
+        byline, topics, links = remembered_until_changed(
+            f"page-parts:{self.pk}:{code}",
+            self.page_parts_depend_on(),
+            find,
+            expires_at=expires_at,
+            shown_tags=lambda parts: [
+                *[tag(author) for author in parts[0]],
+                *[tag(topic, "order") for topic in parts[1]],
+                *[tag(shown) for shown in (parts[2][0], parts[2][1], *parts[2][2]) if shown],
+            ],
+        )
+        self.__dict__.update(byline=byline, shown_topics=topics)
+        return links
+
+    def page_parts_depend_on(self):
+        """What decides the parts of `load_page_parts()`, besides the authors, topics and
+        articles they show: this article's bylines, curated links and topics (its page
+        tag), which live articles its section holds in which order (its topics' order is
+        tagged by each topic), and the names of sections and topics."""
+        return [
+            tag(self, "page"),
+            tag_pk(Section, self.section_id, "order"),
+            tag(Section),
+            tag(Topic),
+        ]
+
+    @cached_property
+    def shown_topics(self):
+        """The article's topics (uses a `topics` prefetch), read once per object: a page
+        asks for them several times."""
+        return list(self.topics.all())
+
     def section_neighbours(self, language=None):
         """The previous (older) and next (newer) live articles of the same section."""
         if self.published_at is None:
@@ -903,7 +952,7 @@ class Article(SafeTextModel):
         )
         if len(curated) >= limit:
             return curated
-        topic_ids = [topic.pk for topic in self.topics.all()]
+        topic_ids = [topic.pk for topic in self.shown_topics]
         if not topic_ids:
             return curated
         # EXISTS rather than a join: the latest live articles are read in index order

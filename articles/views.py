@@ -154,13 +154,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_object(self, queryset=None):
         code = active_language()
-        articles = (
-            Article.objects.live(code)
-            .for_reading(code)
-            .select_related("section")
-            .with_bylines()
-            .prefetch_related("topics")
-        )
+        articles = Article.objects.live(code).for_reading(code).select_related("section")
         return get_object_or_404(articles, **{f"slug_{code}": self.kwargs["slug"]})
 
     def get(self, request, *args, **kwargs):
@@ -180,17 +174,21 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        previous_article, next_article = article.section_neighbours()
+        previous_article, next_article, more_on_this_topic = self.reading_links(article)
         return super().get_context_data(
             metadata=self.page_metadata(article),
             previous_article=previous_article,
             next_article=next_article,
-            more_on_this_topic=article.more_on_this_topic(),
+            more_on_this_topic=more_on_this_topic,
             language_links=language_links(
                 lambda code: article.get_absolute_url(code) if article.is_live(code) else None
             ),
             **kwargs,
         )
+
+    def reading_links(self, article):
+        # Sets the article's byline and topics too.
+        return article.load_page_parts(expires_at=lambda: self.next_visibility_change)
 
     def page_metadata(self, article):
         return article_metadata(self.request, article)
@@ -204,7 +202,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             *page_contract.bylines([article]),
             # "More on this topic" may pick any article sharing a topic; previous and next
             # follow the section's order.
-            *[page_contract.topic_order(topic.pk) for topic in article.topics.all()],
+            *[page_contract.topic_order(topic.pk) for topic in article.shown_topics],
             page_contract.section_order(article.section_id),
             *[
                 page_contract.article_entry(shown.pk)
@@ -242,6 +240,11 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
     post = get
+
+    def reading_links(self, article):
+        # Found afresh: the article may carry unsaved changes (its section, its topics).
+        previous_article, next_article = article.section_neighbours()
+        return previous_article, next_article, article.more_on_this_topic()
 
     def page_metadata(self, article):
         # No canonical address, structured data or social cards for an unpublished page.

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.sanitize import clean_html
+from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
 from newsroom.images.fields import (
     GeneratedName,
@@ -98,7 +98,7 @@ class Author(SafeTextModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("authors:detail", kwargs={"slug": self.slug})
+        return slug_address("authors:detail", self.slug)
 
     def clean_bios(self):
         refused = {}

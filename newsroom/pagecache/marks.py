@@ -70,18 +70,27 @@ def unchanged_since(moment, names):
     return _unchanged_in_database(moment, names)
 
 
-_rendering_since = ContextVar("rendering_since", default=None)
+_kept_while_rendering = ContextVar("kept_while_rendering", default=None)
 
 
 @contextmanager
-def rendering(moment):
-    """While a page read at `moment` renders: the values it stores meanwhile (remembered
-    counts, the notice) give their marks again no later than the page's own."""
-    token = _rendering_since.set(moment)
+def rendering():
+    """While a page renders: the values it stores meanwhile (remembered counts and parts,
+    the notice) give their marks when it is done, with `keep_rendered()`, no later than
+    the page's own. The page's moment is known only then: a notice read from the cache
+    makes the page as old as that notice."""
+    token = _kept_while_rendering.set(set())
     try:
         yield
     finally:
-        _rendering_since.reset(token)
+        _kept_while_rendering.reset(token)
+
+
+def keep_rendered(moment):
+    """Give the marks of the values stored while the page read at `moment` rendered."""
+    kept = _kept_while_rendering.get()
+    _kept_while_rendering.set(None)
+    keep(kept or (), moment)
 
 
 def keep(names, moment):
@@ -89,11 +98,12 @@ def keep(names, moment):
     (when the page or value being stored was read): called when one is stored, so that a
     mark missing later means the cache lost it, and what was stored before it was lost
     (by any process) is stale."""
-    if not in_cache():
+    if not in_cache() or not names:
         return
-    page_read_at = _rendering_since.get()
-    if page_read_at is not None:
-        moment = min(moment, page_read_at)
+    kept_while_rendering = _kept_while_rendering.get()
+    if kept_while_rendering is not None:
+        kept_while_rendering.update(names)
+        return
     keys = [KEY_PREFIX + name for name in names]
     present = trusted_marks(keys)
     if present is None:

@@ -181,8 +181,11 @@ class PageCacheMiddleware:
                 return conditional_response(request, response)
 
         rendered_at = time.time_ns()
-        with marks.rendering(rendered_at):
+        with marks.rendering():
             response = self.get_response(request)
+            # Data read from the cache earlier (the site notice) makes the page older.
+            read_at = min(rendered_at, getattr(request, "page_data_read_at", rendered_at))
+            marks.keep_rendered(read_at)
         if not hasattr(request, "page_cache_tags"):
             return response
         if not is_reader_request(request):
@@ -195,8 +198,6 @@ class PageCacheMiddleware:
             seconds = lifetime(request)
             if seconds > 0:
                 tags = request.page_cache_tags
-                # Data read from the cache earlier (the site notice) makes the page older.
-                read_at = min(rendered_at, getattr(request, "page_data_read_at", rendered_at))
                 marks.keep(tags, read_at)
                 if purges.enabled() and marks.unchanged_since(read_at, tags):
                     # Not if a change was marked while it rendered: its purge may already

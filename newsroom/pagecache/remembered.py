@@ -12,20 +12,24 @@ from newsroom.pagecache.tags import tag
 REMEMBER_SECONDS = 3600
 
 
-def remembered_until_changed(key, models, compute, expires_at=None):
-    """`compute()`, kept in the cache under `key` until a row of one of `models` changes.
+def remembered_until_changed(key, depends_on, compute, expires_at=None, shown_tags=None):
+    """`compute()`, kept in the cache under `key` until what it was computed from changes.
 
-    The value is trusted while the page cache's change marks for the models
-    (`newsroom.pagecache.tags`) are older than it, and never past `expires_at()` (a datetime
-    or None, asked only when a new value is stored): for a value that follows the clock,
-    such as what is live.
+    `depends_on` lists models (any row of one changing) and tags of the page cache
+    (`newsroom.pagecache.tags`); `shown_tags(value)`, if given, adds the tags of what the
+    value holds (the articles of a list, whose titles it shows). The value is trusted while
+    the change marks of those tags are older than it, and never past `expires_at()` (a
+    datetime or None, asked only when a new value is stored): for a value that follows the
+    clock, such as what is live.
     """
-    tags = [tag(model) for model in models]
+    tags = [tag(name) if isinstance(name, type) else name for name in depends_on]
     remembered = cache.get(key)
     if remembered is not None:
         value, computed_at, expiry = remembered
         # The expiry is checked here too: not every cache's clock is ours.
-        if time.time() < expiry and marks.unchanged_since(computed_at, tags):
+        if time.time() < expiry and marks.unchanged_since(
+            computed_at, [*tags, *(shown_tags(value) if shown_tags else ())]
+        ):
             return value
     computed_at = time.time_ns()
     value = compute()
@@ -34,6 +38,6 @@ def remembered_until_changed(key, models, compute, expires_at=None):
     if moment is not None:
         seconds = min(seconds, math.floor((moment - timezone.now()).total_seconds()))
     if seconds > 0:
-        marks.keep(tags, computed_at)
+        marks.keep([*tags, *(shown_tags(value) if shown_tags else ())], computed_at)
         cache.set(key, (value, computed_at, time.time() + seconds), seconds)
     return value
