@@ -838,7 +838,8 @@ class Article(SafeTextModel):
         """What the article's page shows besides its own row: its byline and topics (set
         on `byline` and `shown_topics`), and the (previous, next, "More on this topic")
         returned. Remembered across requests until one of them may change (see
-        `page_parts_depend_on()`), or `expires_at()` (the next scheduled publication).
+        `page_parts_tags()`), or the next scheduled publication (`expires_at()`, if the
+        caller knows it already).
 
         Found through the ORM they cost more than the rest of the page, and change far
         less often than the page is read.
@@ -853,28 +854,28 @@ class Article(SafeTextModel):
 
         byline, topics, links = remembered_until_changed(
             f"page-parts:{self.pk}:{code}",
-            self.page_parts_depend_on(),
+            [],
             find,
-            expires_at=expires_at,
-            shown_tags=lambda parts: [
-                *[tag(author) for author in parts[0]],
-                *[tag(topic, "order") for topic in parts[1]],
-                *[tag(shown) for shown in (parts[2][0], parts[2][1], *parts[2][2]) if shown],
-            ],
+            expires_at or Article.objects.next_visibility_change,
+            self.page_parts_tags,
         )
         self.__dict__.update(byline=byline, shown_topics=topics)
         return links
 
-    def page_parts_depend_on(self):
-        """What decides the parts of `load_page_parts()`, besides the authors, topics and
-        articles they show: this article's bylines, curated links and topics (its page
-        tag), which live articles its section holds in which order (its topics' order is
-        tagged by each topic), and the names of sections and topics."""
+    def page_parts_tags(self, parts):
+        """The tags of what decides the `parts` of `load_page_parts()`: this article's
+        bylines, curated links and topics (its page tag), the authors and topics shown,
+        which live articles its section and topics hold in which order, the articles shown
+        (their titles, addresses, sections), and the names of sections and topics."""
+        byline, topics, (previous, following, more) = parts
         return [
             tag(self, "page"),
             tag_pk(Section, self.section_id, "order"),
             tag(Section),
             tag(Topic),
+            *[tag(author) for author in byline],
+            *[tag(topic, "order") for topic in topics],
+            *[tag(shown) for shown in (previous, following, *more) if shown is not None],
         ]
 
     @cached_property
