@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock run test lint format messages checkers bench load clean
+.PHONY: install lock run test lint format messages checkers bench bench-peer load clean
 
 # Exact versions with their hashes (requirements/dev.txt, made by `make lock`): a release of
 # any dependency cannot change what a checkout installs. pip and setuptools are pinned
@@ -71,6 +71,12 @@ ARTICLES ?= 10000
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
+
+# Uncached pages against the Wagtail peer, in one run of its harness (see bench/README.md).
+PEER ?= ../peer-bench
+bench-peer: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m bench.peer --peer $(PEER) $(PEER_ARGS)
 
 # The busiest day against gunicorn, PostgreSQL and Redis (see bench/load/README.md).
 load: install

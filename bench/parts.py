@@ -53,11 +53,17 @@ def wsgi_get(application, path):
     return b"".join(application(environ, start_response))
 
 
+def article_relations(article):
+    """The byline and topics as `Article.load_page_parts()` finds them when not remembered."""
+    return list(article.bylines.select_related("author")), list(article.topics.all())
+
+
 def main():
     args = parse_args()
     os.environ["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
     configure(args)
     from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
     from django.template import engines
@@ -85,13 +91,24 @@ def main():
     empty_page = engines["django"].from_string('{% extends "base.html" %}')
     application = WSGIHandler()
 
+    def first_view():
+        # What a crawler of the archive gets: the article's parts not remembered yet.
+        cache.delete(f"page-parts:{article.pk}:en")
+        return wsgi_get(application, path)
+
     parts = [
         ("constant 30 KB page, whole request", lambda: wsgi_get(application, "/ceiling/")),
         ("article page, whole request", lambda: wsgi_get(application, path)),
-        ("of which: the article, section, bylines, topics", view.get_object),
-        ("of which: previous and next in its section", article.section_neighbours),
-        ('of which: "More on this topic"', article.more_on_this_topic),
+        ("of which: the article and its section", view.get_object),
+        (
+            "of which: byline, topics, previous / next, More on this topic (remembered)",
+            article.load_page_parts,
+        ),
         ("of which: the template", lambda: article_template.render(context, request)),
+        ("article page, its parts not remembered yet", first_view),
+        ("of which: byline and topics, found", lambda: article_relations(article)),
+        ("of which: previous and next in its section, found", article.section_neighbours),
+        ('of which: "More on this topic", found', article.more_on_this_topic),
         ("floor: base.html with an empty content block", lambda: empty_page.render({}, request)),
         (
             "floor: one live article by its address",

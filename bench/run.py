@@ -237,9 +237,11 @@ def percentile(values, share):
 
 
 class Gunicorn:
-    def __init__(self, args, cache_seconds):
+    def __init__(self, args, cache_seconds, cwd=ROOT):
         self.args = args
         self.env = dict(os.environ, NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds))
+        # The code served: this checkout, or a copy of another commit (bench.peer).
+        self.cwd = cwd
 
     def __enter__(self):
         self.process = subprocess.Popen(
@@ -255,7 +257,7 @@ class Gunicorn:
                 "warning",
                 "newsroom.wsgi:application",
             ],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
         )
         deadline = time.monotonic() + 30
