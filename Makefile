@@ -75,7 +75,6 @@ bench: install
 # Uncached pages against the Wagtail peer, in one run of its harness (see bench/README.md).
 PEER ?= ../peer-bench
 bench-peer: install
-	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench.peer --peer $(PEER) $(PEER_ARGS)
 
 # The busiest day against gunicorn, PostgreSQL and Redis (see bench/load/README.md).
