@@ -25,6 +25,7 @@ from articles.sanitize import (
     MAX_TAGS,
     allowlisted_markup,
     clean_html,
+    without_empty_value,
 )
 from tests.desk.conftest import change_form_data
 from tests.factories import ArticleFactory, AuthorFactory
@@ -64,6 +65,7 @@ def nh3_alone(html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=without_empty_value,
     )
 
 
