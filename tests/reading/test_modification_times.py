@@ -23,6 +23,7 @@ from newsroom.languages import open_graph_locale
 from tests.factories import ArticleFactory
 from tests.reading.pages import LANGUAGES
 from tests.reading.test_metadata import head
+from tests.reading.test_sitemaps import article_sitemap_url
 
 pytestmark = pytest.mark.django_db
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -80,7 +81,7 @@ def modification_times(client, article, language):
     with translation.override(language):
         feed = feedparser.parse(client.get(reverse("articles:atom")).content)
     (entry,) = [e for e in feed.entries if e.link.endswith(article.get_absolute_url(language))]
-    sitemap = ET.fromstring(client.get("/sitemap-articles.xml").content)
+    sitemap = ET.fromstring(client.get(article_sitemap_url(article)).content)
     lastmod = {
         node.findtext("s:loc", namespaces=SITEMAP): node.findtext("s:lastmod", namespaces=SITEMAP)
         for node in sitemap.findall("s:url", SITEMAP)

@@ -8,6 +8,7 @@ import feedparser
 import pytest
 
 from articles.models import Article
+from tests.reading.test_sitemaps import article_sitemap_url
 from tests.transfer.conftest import run_import
 from tests.transfer.wxr import export, post
 
@@ -57,5 +58,5 @@ def test_pages_feeds_and_sitemaps_give_the_posts_modification_time(client, dated
     assert json.loads(json_ld)["dateModified"] == "2023-06-02T12:00:00+00:00"
     feed = feedparser.parse(client.get("/en/atom/").content)
     assert feed.entries[0].updated == "2023-06-02T12:00:00+00:00"
-    sitemap = client.get("/sitemap-articles.xml").content.decode()
+    sitemap = client.get(article_sitemap_url(dated)).content.decode()
     assert "<lastmod>2023-06-02</lastmod>" in sitemap or "2023-06-02T12:00:00" in sitemap
