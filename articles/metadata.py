@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
+from articles.notes import without_notes
 from newsroom.languages import open_graph_locale
 
 # What search engines show of a description, and what we derive from a body.
@@ -61,7 +62,7 @@ def summary(html, limit=DESCRIPTION_LENGTH):
 
 def article_description(article):
     """The SEO description, else the standfirst, else the body's first sentences."""
-    return article.seo_description or article.standfirst or summary(article.body)
+    return article.seo_description or article.standfirst or summary(without_notes(article.body))
 
 
 def image_fields(request, picture):

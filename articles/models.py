@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.sanitize import clean_html
+from articles.sanitize import clean_html, clean_stored_html
 from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
 from newsroom.images.fields import (
@@ -713,13 +713,28 @@ class Article(SafeTextModel):
         setattr(self, f"translated_from_{language}", self.original_version)
         self.save(update_fields=[f"translated_from_{language}"])
 
-    def body_for_reader(self, language=None, base_url=""):
-        """The body with its links to other articles resolved for a reader of `language`
-        (see articles/links.py); `base_url` makes those addresses absolute."""
+    def body_for_reader(self, language=None, base_url="", feed=False):
+        """The body for a reader of `language`: links to other articles resolved (see
+        articles/links.py; `base_url` makes their addresses absolute), notes numbered and
+        listed at the end, tables in boxes that scroll, embeds as facades. `feed`: for a
+        feed reader, the stored body sanitized again on the way out, embeds as links."""
+        from articles.embeds import embed_facades
         from articles.links import link_articles
+        from articles.notes import numbered_notes
+        from articles.tables import scrollable_tables
 
         code = active_language(language)
-        return mark_safe(link_articles(getattr(self, f"body_{code}") or "", code, base_url))
+        body = getattr(self, f"body_{code}") or ""
+        if feed:
+            body = clean_stored_html(body)
+        body = numbered_notes(link_articles(body, code, base_url))
+        if not feed:
+            body = scrollable_tables(body)
+        return mark_safe(embed_facades(body, feed=feed))
+
+    def has_embeds(self, language=None):
+        """Whether the body holds an embed: its page needs the script that loads one."""
+        return "<div data-embed=" in (getattr(self, f"body_{active_language(language)}") or "")
 
     def word_count(self, language):
         return len(strip_tags(getattr(self, f"body_{language}") or "").split())
@@ -745,6 +760,7 @@ class Article(SafeTextModel):
         """Sanitize every language's body and store its links to other articles by id; a
         body the sanitizer refuses is emptied and named in the `ValidationError` raised."""
         # Links between articles live in articles/links.py, which needs this module.
+        from articles.embeds import with_embed_details
         from articles.links import store_article_links
 
         refused = {}
@@ -755,7 +771,7 @@ class Article(SafeTextModel):
                 # Never keep uncleaned HTML on the object, even unsaved (the preview shows it).
                 body = ""
                 refused[f"body_{code}"] = error
-            setattr(self, f"body_{code}", store_article_links(body))
+            setattr(self, f"body_{code}", with_embed_details(store_article_links(body)))
         if refused:
             raise ValidationError(refused)
 

@@ -12,7 +12,10 @@ MAX_DEPTH, holding more than MAX_TAGS tags, or with more than MAX_ESCAPED_IN_TEX
 characters in a run of text or an attribute value is refused with a `ValidationError`,
 before any tree is built; any other body reaches nh3 as at most MAX_TAGS tags of known
 depth, so cleaning it costs time in proportion to its length. nh3 stays the sanitizer of
-record: what the first pass lets through is parsed and cleaned by it as before.
+record: what the first pass lets through is parsed and cleaned by it as before. Last, the
+two elements whose attributes say what they are are checked: a span is a note or nothing
+(articles/notes.py), a div an embed from an allowlisted provider or a link
+(articles/embeds.py).
 """
 
 import re
@@ -22,9 +25,25 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-ALLOWED_TAGS = {"p", "br", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote"}
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote",
+    # Tables: a caption, a header row, cells.
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
+    "pre", "code", "sup", "sub", "del", "ins", "hr", "dl", "dt", "dd", "cite",
+    # A note (`<span class="note">`) and an embed (`<div data-embed="URL">`): see
+    # articles/notes.py and articles/embeds.py; any other span or div is unwrapped.
+    "span", "div",
+}  # fmt: skip
 # "*": on every tag (nh3's own default, kept explicit).
-ALLOWED_ATTRIBUTES = {"*": {"lang", "title"}, "a": {"href", "title", "hreflang"}}
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "title"},
+    "a": {"href", "title", "hreflang"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "div": {"data-embed", "data-title", "data-thumbnail"},
+}
+# Class values allowed, and no other (nh3 keeps only these out of a `class` attribute).
+ALLOWED_CLASSES = {"span": {"note"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Far beyond what the editor makes (a list nested ten deep in a quote is about 25 levels).
@@ -44,6 +63,25 @@ EDITOR_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
+    "Table": {"resizable": False},
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "CodeBlock": True,
+    "Code": True,
+    "Superscript": True,
+    "Subscript": True,
+    "HorizontalRule": True,
+    # Ours (static/js/body-extensions.js): a table's caption (an attribute of Table),
+    # del, ins, cite, definition lists, notes and embeds.
+    "Deleted": True,
+    "Inserted": True,
+    "Cite": True,
+    "DescriptionList": True,
+    "DescriptionTerm": True,
+    "DescriptionDetails": True,
+    "Note": True,
+    "Embed": True,
     "Link": {
         "enableTarget": False,
         "autolink": False,
@@ -70,12 +108,12 @@ TOKEN = re.compile(
 # Elements whose content is text, up to their own end tag; for these two it is dropped.
 RAW_TEXT = {"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title"}
 CONTENT_DROPPED = {"script", "style"}
-VOID = {"br"}
+VOID = {"br", "hr"}
 # The tree builder drops a newline right after these start tags.
 LEADING_NEWLINE_DROPPED = {"pre", "listing", "textarea"}
 LEADING_NEWLINE = re.compile(r"\r\n?|\n")
 # A start tag of these closes the same element when it is the innermost one open.
-CLOSED_BY_SIBLING = {"p", "li"}
+CLOSED_BY_SIBLING = {"p", "li", "tr", "td", "th", "dt", "dd"}
 # Characters that nh3 writes as references (&amp; &lt; &gt; &nbsp; &quot;): its cost grows
 # with the square of their number inside one run of text or one attribute value, so each
 # may hold this many.
@@ -91,12 +129,21 @@ def escaped_characters(text):
 def clean_html(html):
     """Strip every tag, attribute and URL scheme outside the allowlist, or raise a
     `ValidationError` that tells the editor why the text is refused."""
+    # Notes and embeds check what their markup holds, and need this module's allowlist.
+    from articles.embeds import checked_embeds
+    from articles.notes import checked_notes
+
     if not html:
         return html
+    return checked_embeds(checked_notes(nh3_cleaned(allowlisted_markup(html))))
+
+
+def nh3_cleaned(html):
     return nh3.clean(
-        allowlisted_markup(html),
+        html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
@@ -186,6 +233,8 @@ def allowlisted_markup(html):
 def start_tag(name, attributes):
     """The start tag with its allowed attributes only, the first of each name, quoted."""
     allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(name, set())
+    if name in ALLOWED_CLASSES:
+        allowed = allowed | {"class"}
     kept = {}
     if allowed and attributes:
         for attribute in ATTRIBUTE.finditer(attributes):

@@ -33,6 +33,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, SearchDocument, language_codes
+from articles.notes import without_notes
 
 # PostgreSQL text search configuration of a language where it is not PostgreSQL's own one
 # named after the language (french_unaccent is created by migration 0003).
@@ -73,8 +74,9 @@ def postgresql_config(language):
 
 
 def plain_text(body_html):
-    """The words of a (sanitized) HTML body, one space between blocks."""
-    return SPACES.sub(" ", html.unescape(TAG.sub(" ", body_html))).strip()
+    """The words of a (sanitized) HTML body, one space between blocks; without its notes,
+    which are no part of the text an excerpt may show."""
+    return SPACES.sub(" ", html.unescape(TAG.sub(" ", without_notes(body_html)))).strip()
 
 
 def refresh_search_index(article_ids):

@@ -352,6 +352,33 @@ if TRUSTED_PROXY_COUNT:
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(8 * 3600)))
 
+# Embeds in article bodies (articles/embeds.py). Mastodon has many servers: those whose
+# posts become embeds (a post elsewhere stays a link). The oEmbed endpoint asked for an
+# embed's title and thumbnail when the body is saved, per provider ("{host}": the Mastodon
+# server), and how long each request may take.
+EMBED_MASTODON_HOSTS = os.environ.get(
+    "EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online,mstdn.social"
+).split(",")
+EMBED_OEMBED_ENDPOINTS = {
+    "youtube": "https://www.youtube.com/oembed",
+    "vimeo": "https://vimeo.com/api/oembed.json",
+    "x": "https://publish.twitter.com/oembed",
+    "bluesky": "https://embed.bsky.app/oembed",
+    "mastodon": "https://{host}/api/oembed",
+    "soundcloud": "https://soundcloud.com/oembed",
+}
+EMBED_FETCH_TIMEOUT = float(os.environ.get("EMBED_FETCH_TIMEOUT", "3"))
+# Exactly the frames of the embeds' providers (articles.embeds.frame_origins()).
+EMBED_FRAME_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://platform.twitter.com",
+    "https://embed.bsky.app",
+    *(f"https://{host}" for host in EMBED_MASTODON_HOSTS),
+    "https://t.me",
+    "https://w.soundcloud.com",
+]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -361,6 +388,7 @@ CONTENT_SECURITY_POLICY = {
         # injects into admin pages: only that exact stylesheet, by its hash.
         "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
         "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "frame-src": EMBED_FRAME_ORIGINS,
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -40,8 +40,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test starts in English, with an empty cache and its own media folder."""
+    """Each test starts in English, with an empty cache and its own media folder, and asks
+    no embed provider for anything (a test that does names its own server)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMBED_OEMBED_ENDPOINTS = {}
     cache.clear()
     recent_pages.clear()
     with translation.override("en"):

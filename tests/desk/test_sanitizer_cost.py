@@ -6,7 +6,6 @@ and number, and what would cost too much is refused with a message for the edito
 
 from html.parser import HTMLParser
 
-import nh3
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -16,22 +15,24 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.diffs import MAX_COMPARISONS, bounded_opcodes
+from articles.embeds import checked_embeds
+from articles.notes import checked_notes
 from articles.sanitize import (
     ALLOWED_ATTRIBUTES,
+    ALLOWED_CLASSES,
     ALLOWED_TAGS,
-    ALLOWED_URL_SCHEMES,
+    CLOSED_BY_SIBLING,
     MAX_DEPTH,
     MAX_ESCAPED_IN_TEXT,
     MAX_TAGS,
+    VOID,
     allowlisted_markup,
     clean_html,
-    without_empty_value,
+    nh3_cleaned,
 )
 from tests.desk.conftest import change_form_data
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.html_forms import form_values
-
-VOID = {"br"}
 
 
 class Shape(HTMLParser):
@@ -46,7 +47,7 @@ class Shape(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         self.attributes.append((tag, [name for name, _value in attrs]))
-        if tag in {"p", "li"} and self.open and self.open[-1] == tag:
+        if tag in CLOSED_BY_SIBLING and self.open and self.open[-1] == tag:
             self.open.pop()
         if tag not in VOID:
             self.open.append(tag)
@@ -58,15 +59,8 @@ class Shape(HTMLParser):
 
 
 def nh3_alone(html):
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        attribute_filter=without_empty_value,
-    )
+    """nh3 with the allowlist, and the checks of what notes and embeds hold."""
+    return checked_embeds(checked_notes(nh3_cleaned(html)))
 
 
 def refusal(html):
@@ -137,7 +131,7 @@ def test_closed_and_sibling_elements_do_not_add_depth():
 
 
 def test_more_tags_than_the_limit_are_refused_whatever_the_tags():
-    for unit in ["<p>x</p>", "<div>", "<!---->", "<b></b>"]:
+    for unit in ["<p>x</p>", "<div></div>", "<!---->", "<b></b>"]:
         assert refusal(unit * (MAX_TAGS + 1)).code == "too_many_tags"
     assert clean_html("<p>x</p>" * (MAX_TAGS // 2))
 
@@ -214,7 +208,8 @@ def test_any_text_comes_out_with_only_allowlisted_tags_and_attributes(html):
     shape = Shape(clean_html(html))
     assert shape.tags <= ALLOWED_TAGS
     for tag, names in shape.attributes:
-        assert set(names) <= ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}
+        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}
+        assert set(names) <= allowed | ({"class"} if tag in ALLOWED_CLASSES else set())
 
 
 def test_a_long_changed_stretch_is_diffed_with_bounded_comparisons():
