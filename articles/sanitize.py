@@ -63,7 +63,11 @@ EDITOR_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
-    "Table": {"resizable": False},
+    "Table": {
+        "resizable": False,
+        "captionLabel": _("Caption"),
+        "captionTitle": _("Table caption"),
+    },
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
@@ -72,16 +76,27 @@ EDITOR_EXTENSIONS = {
     "Superscript": True,
     "Subscript": True,
     "HorizontalRule": True,
-    # Ours (static/js/body-extensions.js): a table's caption (an attribute of Table),
-    # del, ins, cite, definition lists, notes and embeds.
-    "Deleted": True,
-    "Inserted": True,
-    "Cite": True,
-    "DescriptionList": True,
+    # Ours (static/js/body-extensions.js, settings.DJANGO_PROSE_EDITOR_EXTENSIONS), with
+    # their labels: a table's caption (above), del, ins, cite, definition lists, notes and
+    # embeds.
+    "Deleted": {"label": _("Del"), "title": _("Deleted text")},
+    "Inserted": {"label": _("Ins"), "title": _("Inserted text")},
+    "Cite": {"label": _("Cite"), "title": _("Title of a work")},
+    "DescriptionList": {
+        "label": _("Terms"),
+        "title": _("Definition list"),
+        "term": _("Term"),
+        "definition": _("Definition"),
+    },
     "DescriptionTerm": True,
     "DescriptionDetails": True,
-    "Note": True,
-    "Embed": True,
+    "Note": {"label": _("Note"), "title": _("Note: the selected text becomes a numbered note")},
+    "Embed": {
+        "label": _("Embed"),
+        "title": _("Embed a post, a video or a sound"),
+        "address": _("Its address (YouTube, Vimeo, X, Bluesky, Mastodon, Telegram, SoundCloud)"),
+        "submit": _("Insert"),
+    },
     "Link": {
         "enableTarget": False,
         "autolink": False,

@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 from newsroom.frontcache.backends import parse as frontend_caches
 from newsroom.pagecache.redis import CONNECTION_CLASSES
@@ -377,6 +378,29 @@ EMBED_FRAME_ORIGINS = [
     *(f"https://{host}" for host in EMBED_MASTODON_HOSTS),
     "https://t.me",
     "https://w.soundcloud.com",
+]
+
+# The rich text editor's extensions of our own (static/js/body-extensions.js). What they
+# may write is decided by articles.sanitize.clean_html(), the form field's sanitizer, so
+# they add nothing to django-prose-editor's own allowlist.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/body-extensions.js")],
+        "extensions": dict.fromkeys(
+            [
+                "Table",
+                "Deleted",
+                "Inserted",
+                "Cite",
+                "DescriptionList",
+                "DescriptionTerm",
+                "DescriptionDetails",
+                "Note",
+                "Embed",
+            ],
+            lambda config, shared_config: None,
+        ),
+    }
 ]
 
 CONTENT_SECURITY_POLICY = {
