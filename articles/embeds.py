@@ -182,8 +182,13 @@ def checked_embeds(html):
     return "".join(out)
 
 
-def embedded_urls(html):
-    return [unescape(m) for m in re.findall(r'<div data-embed="([^"]*)"', html or "")]
+def thumbnails(html):
+    """The stored names of the embeds' thumbnails in a body."""
+    return re.findall(r'<div data-embed="[^"]*"[^>]*? data-thumbnail="([^"]+)"', html or "")
+
+
+def without_thumbnail(html, name):
+    return html.replace(f' data-thumbnail="{name}"', "")
 
 
 def with_embed_details(html):

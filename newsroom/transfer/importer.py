@@ -27,6 +27,7 @@ from modeltranslation.translator import translator
 from reversion.models import Revision, Version
 
 from articles.changes import article_saves_deferred
+from articles.embeds import thumbnails, without_thumbnail
 from articles.invalidation import mark_articles_changed
 from articles.links import store_article_links
 from articles.models import (
@@ -678,6 +679,21 @@ class Writer:
             self.report.count("image", "created")
         return name
 
+    def with_embed_thumbnails(self, html, key):
+        """The body with its embeds' thumbnails copied from the media folder as images are
+        (under the same name); one that cannot be is left out of its embed, with a warning:
+        readers never get a broken image."""
+        for name in thumbnails(html):
+            if default_storage.exists(name):
+                continue
+            try:
+                default_storage.save(name, clean_image(self.media_dir, name))
+                self.report.count("image", "created")
+            except ValueError as error:
+                self.report.warn(f"article {key}", f"embed thumbnail left out: {error}")
+                html = without_thumbnail(html, name)
+        return html
+
     def write_author(self, data):
         author, created = self.fetch("author", data["key"])
         if data.get("slug"):
@@ -740,6 +756,8 @@ class Writer:
                 elif name == "slug":
                     value = self.free_slug(Article, f"slug_{language}", value, article)
                     value = value or old_slugs[language]
+                elif name == "body" and value and self.write_files:
+                    value = self.with_embed_thumbnails(value, data["key"])
                 setattr(article, f"{name}_{language}", value)
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
