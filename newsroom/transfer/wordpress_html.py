@@ -12,6 +12,7 @@ from html import escape, unescape
 
 from django.utils.html import strip_tags
 
+from articles.embeds import provider_for
 from articles.sanitize import clean_html
 
 # The elements WordPress treats as blocks when it adds paragraphs.
@@ -39,6 +40,9 @@ CONTAINER = re.compile(
 )
 # Blocks the body keeps (see articles.sanitize): text outside them goes into a paragraph.
 KEPT_BLOCKS = {"p", "h2", "h3", "ul", "ol", "li", "blockquote"}
+# Blocks that hold no paragraph of their own (an embed is a div), and a rule (empty).
+OTHER_BLOCKS = {"table", "pre", "dl", "div"}
+RULE = "<hr>"
 TOKEN = re.compile(r"(<[^>]+>)")
 
 EMBED_BLOCK = re.compile(
@@ -50,15 +54,24 @@ EMBED_SHORTCODE = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.DOTALL)
 KNOWN_BLOCKS = {
     "paragraph", "heading", "list", "list-item", "quote", "pullquote", "image", "group",
     "columns", "column", "separator", "spacer", "html", "freeform", "more", "nextpage",
-    "preformatted", "code", "verse", "footnotes", "embed", "missing",
+    "preformatted", "code", "verse", "footnotes", "embed", "missing", "table",
 }  # fmt: skip
-# Blocks whose content needs what bodies cannot hold yet (tables, galleries, media).
-DROPPED_BLOCKS = {"table", "gallery", "audio", "video", "file", "cover", "media-text"}
+# Blocks whose content needs what bodies cannot hold yet (galleries, media).
+DROPPED_BLOCKS = {"gallery", "audio", "video", "file", "cover", "media-text"}
 BLOCK_COMMENT = re.compile(r"<!--\s*wp:([a-z0-9/-]+)(\s+\{.*?\})?\s*/?-->", re.DOTALL)
 DROPPED_BLOCK = re.compile(
     rf"<!--\s*wp:({'|'.join(DROPPED_BLOCKS)})\b(.*?)-->(.*?)<!--\s*/wp:\1\s*-->", re.DOTALL
 )
-TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
+# A table block's figure, with the table and its caption.
+TABLE_FIGURE = re.compile(
+    r"<figure\b[^>]*>\s*(<table\b[^>]*>)(.*?</table>)\s*"
+    r"(?:<figcaption\b[^>]*>(.*?)</figcaption>\s*)?</figure>",
+    re.DOTALL | re.IGNORECASE,
+)
+# Preformatted text keeps its line breaks: no paragraph is made in it.
+PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+# What is set aside while paragraphs are made, then put back.
+SET_ASIDE = re.compile(r"(?:<p>)?\s*\x00(\d+)\x00\s*(?:</p>)?")
 # WordPress's own shortcodes; other bracketed text ("[sic]", "[1]") is the author's.
 MEDIA_SHORTCODE = re.compile(
     r"\[(audio|video|playlist|gallery)\b([^\]]*)\](?:(.*?)\[/\1\])?", re.DOTALL | re.IGNORECASE
@@ -71,7 +84,7 @@ HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.DOTALL | re.IGNORECASE)
 FOOTNOTE_MARK = re.compile(
-    r"<sup\b[^>]*\bdata-fn=[^>]*>\s*<a\b[^>]*>(.*?)</a>\s*</sup>", re.DOTALL | re.IGNORECASE
+    r"<sup\b[^>]*\bdata-fn=[\"']([^\"']*)[\"'][^>]*>.*?</sup>", re.DOTALL | re.IGNORECASE
 )
 BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<]+)\s*</p>")
 EMPTY_LINK = re.compile(r"<a\b[^>]*>(?:\s|<br>)*</a>")
@@ -83,11 +96,20 @@ EDGE_BREAKS = re.compile(
 EMPTY_BLOCK = re.compile(rf"<({KEPT_BLOCK_NAMES})>(?:\s|<br>|&nbsp;|\xa0)*</\1>")
 BREAK_RUN = re.compile(r"(?:<br>\s*){2,}")
 HEADING_ELEMENT = re.compile(r"<h([23])>.*?</h\1>", re.DOTALL)
+# White space between the rows and cells of a table or the items of a definition list.
+STRUCTURE = r"(?:table|caption|thead|tbody|tr|th|td|dl|dt|dd)\b[^>]*>"
+SPACE_IN_STRUCTURE = re.compile(rf"(</?{STRUCTURE})\s+(?=<)|\s+(?=</?{STRUCTURE})")
 
 
 def link_paragraph(url):
     url = escape(unescape(url.strip()), quote=True)
     return f'\n\n<p><a href="{url}">{url}</a></p>\n\n'
+
+
+def embed(url):
+    """An embed when `url` is an allowlisted provider's (articles/embeds.py), else None."""
+    url = unescape(url.strip())
+    return f'<div data-embed="{escape(url, quote=True)}"></div>' if provider_for(url) else None
 
 
 def wpautop(html):
@@ -127,7 +149,10 @@ def wrap_loose_text(html):
 
     for token in TOKEN.split(html):
         name = re.match(r"</?([a-z0-9]+)", token)
-        if name and name.group(1) in KEPT_BLOCKS:
+        if token == RULE and depth == 0:
+            flush()
+            out.append(token)
+        elif name and name.group(1) in KEPT_BLOCKS | OTHER_BLOCKS:
             if depth == 0:
                 flush()
             depth += -1 if token.startswith("</") else 1
@@ -151,21 +176,27 @@ def tidy(html):
         html = EMPTY_BLOCK.sub("", html)
         html = re.sub(r"(<(?:ul|ol|/li)>)\s+", r"\1", html)
         html = re.sub(r"\s+(<li>|</li>|</ul>|</ol>)", r"\1", html)
-    return re.sub(r"\n{2,}", "\n", html).strip()
+        html = SPACE_IN_STRUCTURE.sub(lambda m: m.group(1) or "", html)
+    # Blank lines go, but in preformatted text (its own, in odd parts of the split).
+    parts = re.split(r"(<pre>.*?</pre>)", html, flags=re.DOTALL)
+    return "".join(
+        part if n % 2 else re.sub(r"\n{2,}", "\n", part) for n, part in enumerate(parts)
+    ).strip()
 
 
-def footnote_list(meta_value):
-    """Gutenberg's footnotes (post meta `footnotes`, JSON) as a numbered list."""
+def footnote_texts(meta_value):
+    """Gutenberg's footnotes (post meta `footnotes`, JSON): {id: the note's HTML}."""
     try:
         notes = json.loads(meta_value) if meta_value else []
     except ValueError:
-        return ""
-    items = [
-        f"<li>{note.get('content', '')}</li>"
+        return {}
+    if not isinstance(notes, list):
+        return {}
+    return {
+        str(note.get("id")): note["content"]
         for note in notes
-        if isinstance(note, dict) and note.get("content")
-    ]
-    return f"\n\n<ol>{''.join(items)}</ol>\n\n" if items else ""
+        if isinstance(note, dict) and isinstance(note.get("content"), str) and note["content"]
+    }
 
 
 def has_reading_text(html):
@@ -178,6 +209,20 @@ class Conversion:
 
     def __init__(self):
         self.notes = []
+        self.set_aside = []
+        self.links_for_embeds = 0
+
+    def aside(self, html):
+        """`html` out of the way of the paragraphs: a token to put it back with."""
+        self.set_aside.append(html)
+        return f"\n\n\x00{len(self.set_aside) - 1}\x00\n\n"
+
+    def embed_or_link(self, url):
+        stored = embed(url)
+        if stored:
+            return self.aside(stored)
+        self.links_for_embeds += 1
+        return link_paragraph(url)
 
     def note_left_out(self, what, urls):
         kept = f" (kept as a link: {', '.join(urls)})" if urls else ""
@@ -195,29 +240,52 @@ class Conversion:
         self.note_left_out(f"[{name}] shortcode", urls)
         return "".join(link_paragraph(url) for url in urls)
 
-    def table(self, match):
-        urls = list(dict.fromkeys(MEDIA_URL.findall(match.group(0))))
-        self.note_left_out("table", urls)
-        return "".join(link_paragraph(url) for url in urls)
-
     @staticmethod
-    def embed_block(match):
+    def table_figure(match):
+        opening, rest, caption = match.group(1), match.group(2), match.group(3)
+        if caption and not re.match(r"\s*<caption", rest, re.IGNORECASE):
+            rest = f"<caption>{caption}</caption>{rest}"
+        return f"\n\n{opening}{rest}\n\n"
+
+    def embed_block(self, match):
         try:
             url = json.loads(match.group(1)).get("url", "")
-        except ValueError:
+        except (ValueError, AttributeError):
             url = ""
-        return link_paragraph(url) if url else "\n\n"
+        return self.embed_or_link(url) if isinstance(url, str) and url else "\n\n"
+
+    def bare_url(self, match):
+        return embed(match.group(1)) or link_paragraph(match.group(1)).strip()
+
+    def footnotes(self, html, meta_value):
+        """Gutenberg's footnote markers as notes holding their text, where they were."""
+        texts = footnote_texts(meta_value)
+        used = set()
+
+        def note(match):
+            text = texts.get(match.group(1))
+            if text is None:
+                return ""
+            used.add(match.group(1))
+            return f'<span class="note">{text}</span>'
+
+        html = FOOTNOTE_MARK.sub(note, html)
+        if unused := len(texts.keys() - used):
+            self.notes.append(f"{unused} footnote(s) not marked in the text left out")
+        return html
 
     def convert(self, html, footnotes=""):
         html = html or ""
         # Each pattern runs only where its markup occurs: an archive has thousands of posts.
         lower = html.lower()
         if "embed" in lower:
-            embeds = len(EMBED_BLOCK.findall(html)) + len(EMBED_SHORTCODE.findall(html))
             html = EMBED_BLOCK.sub(self.embed_block, html)
-            html = EMBED_SHORTCODE.sub(lambda m: link_paragraph(m.group(1)), html)
-            if embeds:
-                self.notes.append(f"{embeds} embed(s) turned into links")
+            html = EMBED_SHORTCODE.sub(lambda m: self.embed_or_link(m.group(1)), html)
+            if self.links_for_embeds:
+                self.notes.append(
+                    f"{self.links_for_embeds} embed(s) of sites off the embeds' list turned "
+                    "into links"
+                )
         if "<!--" in html:
             if any(f"wp:{name}" in html for name in DROPPED_BLOCKS):
                 html = DROPPED_BLOCK.sub(self.dropped_block, html)
@@ -234,21 +302,25 @@ class Conversion:
                 self.notes.append("shortcodes removed: caption")
                 html = CAPTION_SHORTCODE.sub("", html)
         if "<table" in lower:
-            html = TABLE.sub(self.table, html)
+            html = TABLE_FIGURE.sub(self.table_figure, html)
+        if "<pre" in lower:
+            html = PRE.sub(lambda m: self.aside(m.group(0)), html)
         if "<!--" in html:
             html = COMMENT.sub("", html)
         if "<img" in lower:
             html, images = IMAGE.subn("", html)
             if images:
                 self.notes.append(f"{images} inline image(s) left out (bodies hold text only)")
-        if "data-fn" in html:
-            html = FOOTNOTE_MARK.sub(r"[\1]", html)
+        if "data-fn" in html or footnotes:
+            html = self.footnotes(html, footnotes)
         if "<figcaption" in lower:
             html = FIGCAPTION.sub(r"\n\n<p>\1</p>\n\n", html)
         html = CONTAINER.sub("\n\n", html)
         html = HEADING.sub(lambda m: f"<{m.group(1)}h{'2' if m.group(2) in '12' else '3'}", html)
-        html = wpautop(html + footnote_list(footnotes))
-        html = BARE_URL_PARAGRAPH.sub(lambda m: link_paragraph(m.group(1)).strip(), html)
+        html = wpautop(html)
+        html = BARE_URL_PARAGRAPH.sub(self.bare_url, html)
+        if self.set_aside:
+            html = SET_ASIDE.sub(lambda m: self.set_aside[int(m.group(1))], html)
         return tidy(wrap_loose_text(clean_html(html)))
 
 
