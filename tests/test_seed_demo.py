@@ -36,6 +36,12 @@ def test_seed_demo_builds_a_three_language_newsroom(settings, capsys):
     assert statuses == {"draft", "review", "published"}
     assert any(article.is_scheduled for article in Article.objects.all())
     assert Article.objects.filter(lead_image="").count() == 0
+    for language in ["en", "fr", "ru"]:
+        bodies = " ".join(
+            Article.objects.live(language).values_list(f"body_{language}", flat=True)
+        )
+        for element in ["<table><caption>", '<span class="note">', "<div data-embed="]:
+            assert element in bodies, (language, element)
     output = capsys.readouterr().out
     assert "http://127.0.0.1:8000/admin/" in output
     assert "Log in as 'admin' with password: " in output
