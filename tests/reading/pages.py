@@ -43,9 +43,14 @@ def reading_pages(language):
             return pages
         author = Author.objects.with_live_articles(language).first()
         published = article.published_at
+        # The demo's article with a table, notes and an embed in every language.
+        rich = Article.objects.live(language).filter(
+            **{f"body_{language}__contains": "data-embed"}
+        )
         return {
             **pages,
             "article": article.get_absolute_url(language),
+            "rich article": rich.first().get_absolute_url(language),
             "author": author.get_absolute_url(),
             "search": f"{reverse('articles:search')}?q={search_word(article, language)}",
             "year": reverse("articles:archive-year", kwargs={"year": published.year}),
