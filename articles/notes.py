@@ -49,6 +49,9 @@ def numbered_notes(html):
     if NOTE_START not in html:
         return html
     notes = []
+    # Translated once: a long read has hundreds of notes.
+    marker_label = _("Note %(number)s")
+    back_label = _("Back to the text of note %(number)s")
 
     def marker(match):
         notes.append(mark_safe(match[1]))  # sanitized markup of the stored body
@@ -57,7 +60,7 @@ def numbered_notes(html):
             '<sup class="note-ref"><a href="#note-{0}" id="note-ref-{0}" '
             'aria-label="{1}">{0}</a></sup>',
             number,
-            _("Note %(number)s") % {"number": number},
+            marker_label % {"number": number},
         )
 
     html = NOTE.sub(marker, html)
@@ -66,7 +69,7 @@ def numbered_notes(html):
         '<li id="note-{0}">{1} '
         '<a href="#note-ref-{0}" class="note-back" aria-label="{2}">↩</a></li>',
         (
-            (number, text, _("Back to the text of note %(number)s") % {"number": number})
+            (number, text, back_label % {"number": number})
             for number, text in enumerate(notes, start=1)
         ),
     )
