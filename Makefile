@@ -22,7 +22,8 @@ $(INSTALLED): pyproject.toml requirements/dev.txt
 install: $(INSTALLED)
 
 # Pin what pyproject.toml allows: requirements/dev.txt for development and CI (every extra
-# but load), requirements/production.txt for servers (the s3 and bench extras). Run after
+# but load), requirements/production.txt for servers (the s3 and bench extras),
+# requirements/load.txt for `make load` (dev.txt's pins and locust's). Run after
 # changing a dependency in pyproject.toml and commit both files; pins that still fit are
 # kept, `make lock LOCK_ARGS=--upgrade` moves every one to the newest version allowed.
 PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
@@ -30,6 +31,8 @@ PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --stri
 lock: install
 	$(PIP_COMPILE) --extra dev --extra s3 --extra bench -o requirements/dev.txt pyproject.toml
 	$(PIP_COMPILE) --extra s3 --extra bench -o requirements/production.txt pyproject.toml
+	test -f requirements/load.txt || cp requirements/dev.txt requirements/load.txt
+	$(PIP_COMPILE) --extra dev --extra s3 --extra bench --extra load -o requirements/load.txt pyproject.toml
 
 run: export DJANGO_DEBUG ?= 1
 run: install
@@ -79,7 +82,7 @@ bench-peer: install
 
 # The busiest day against gunicorn, PostgreSQL and Redis (see bench/load/README.md).
 load: install
-	$(BIN)/python -m pip install --quiet -e ".[load]"
+	$(BIN)/python -m pip install --quiet --no-compile --require-hashes -r requirements/load.txt
 	$(BIN)/python -m bench.load.run $(LOAD_ARGS)
 
 clean:
