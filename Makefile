@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock run test lint format messages checkers bench bench-peer load clean
+.PHONY: install lock run test lint format messages checkers bench bench-peer cluster load clean
 
 # Exact versions with their hashes (requirements/dev.txt, made by `make lock`): a release of
 # any dependency cannot change what a checkout installs. pip and setuptools are pinned
@@ -79,6 +79,13 @@ bench: install
 PEER ?= ../peer-bench
 bench-peer: install
 	$(BIN)/python -m bench.peer --peer $(PEER) $(PEER_ARGS)
+
+# The deployment on loopback: PostgreSQL primary and replica, Redis, S3, two app servers and
+# Varnish, measured against nginx and checked while it changes and fails (bench/README.md).
+cluster: install
+	command -v wrk >/dev/null && command -v nginx >/dev/null && command -v varnishd >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq wrk nginx-light varnish varnish-modules)
+	$(BIN)/python -m bench.cluster $(CLUSTER_ARGS)
 
 # The busiest day against gunicorn, PostgreSQL and Redis (see bench/load/README.md).
 load: install

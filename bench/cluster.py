@@ -110,8 +110,11 @@ class Processes:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
 
-    def log(self, name):
-        return (self.folder / f"{name}.log").read_text(errors="replace")[-3000:]
+    def errors(self, name):
+        """The last error an app server logged, with its traceback."""
+        text = (self.folder / f"{name}.log").read_text(errors="replace")
+        start = text.rfind("Internal Server Error")
+        return text[start : start + 4000] if start >= 0 else ""
 
     def __enter__(self):
         return self
@@ -640,6 +643,9 @@ def run(args, folder, processes, stack):
             failures.append(f"{label}: seen after {delay:.2f} s")
     if failures:
         print("\nFAILED:\n  " + "\n  ".join(failures))
+        for name in ("app1", "app2"):
+            if error := processes.errors(name):
+                print(f"\nThe last error {name} logged:\n{error}")
         return 1
     print("\nAll checks passed.")
     return 0
