@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock run test lint format messages checkers bench bench-peer load clean
+.PHONY: install lock run test lint format messages checkers bench bench-peer cluster load clean
 
 # Exact versions with their hashes (requirements/dev.txt, made by `make lock`): a release of
 # any dependency cannot change what a checkout installs. pip and setuptools are pinned
@@ -22,7 +22,8 @@ $(INSTALLED): pyproject.toml requirements/dev.txt
 install: $(INSTALLED)
 
 # Pin what pyproject.toml allows: requirements/dev.txt for development and CI (every extra
-# but load), requirements/production.txt for servers (the s3 and bench extras). Run after
+# but load), requirements/production.txt for servers (the s3 and bench extras),
+# requirements/load.txt for `make load` (dev.txt's pins and locust's). Run after
 # changing a dependency in pyproject.toml and commit both files; pins that still fit are
 # kept, `make lock LOCK_ARGS=--upgrade` moves every one to the newest version allowed.
 PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
@@ -30,6 +31,8 @@ PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --stri
 lock: install
 	$(PIP_COMPILE) --extra dev --extra s3 --extra bench -o requirements/dev.txt pyproject.toml
 	$(PIP_COMPILE) --extra s3 --extra bench -o requirements/production.txt pyproject.toml
+	test -f requirements/load.txt || cp requirements/dev.txt requirements/load.txt
+	$(PIP_COMPILE) --extra dev --extra s3 --extra bench --extra load -o requirements/load.txt pyproject.toml
 
 run: export DJANGO_DEBUG ?= 1
 run: install
@@ -77,9 +80,16 @@ PEER ?= ../peer-bench
 bench-peer: install
 	$(BIN)/python -m bench.peer --peer $(PEER) $(PEER_ARGS)
 
+# The deployment on loopback: PostgreSQL primary and replica, Redis, S3, two app servers and
+# Varnish, measured against nginx and checked while it changes and fails (bench/README.md).
+cluster: install
+	command -v wrk >/dev/null && command -v nginx >/dev/null && command -v varnishd >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq wrk nginx-light varnish varnish-modules)
+	$(BIN)/python -m bench.cluster $(CLUSTER_ARGS)
+
 # The busiest day against gunicorn, PostgreSQL and Redis (see bench/load/README.md).
 load: install
-	$(BIN)/python -m pip install --quiet -e ".[load]"
+	$(BIN)/python -m pip install --quiet --no-compile --require-hashes -r requirements/load.txt
 	$(BIN)/python -m bench.load.run $(LOAD_ARGS)
 
 clean:

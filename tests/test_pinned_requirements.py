@@ -4,12 +4,14 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PIN = re.compile(r"^([A-Za-z0-9._-]+)==(\S+)")
+LOCKS = ("dev.txt", "production.txt", "load.txt")
 
 
 def pins(filename):
@@ -55,22 +57,36 @@ def test_the_production_lock_pins_every_runtime_requirement_within_pyprojects_ra
     assert_pinned_within_ranges("production.txt", requirements_of("s3", "bench"))
 
 
+def test_the_load_lock_pins_locust_and_everything_development_pins():
+    assert_pinned_within_ranges("load.txt", requirements_of("dev", "s3", "bench", "load"))
+
+
 def test_every_pin_carries_hashes():
-    for filename in ("dev.txt", "production.txt"):
+    for filename in LOCKS:
         for name, (_version, hashes) in pins(filename).items():
             assert hashes, f"{name} has no hash in requirements/{filename}"
 
 
-def test_servers_run_the_versions_that_development_and_ci_tested():
+@pytest.mark.parametrize("filename", ["production.txt", "load.txt"])
+def test_servers_and_the_load_test_run_the_versions_that_development_and_ci_tested(filename):
     development = pins("dev.txt")
-    for name, (version, _hashes) in pins("production.txt").items():
-        assert development[name][0] == version, (
-            f"{name}: {version} in production.txt, {development[name][0]} in dev.txt"
-        )
+    for name, (version, _hashes) in pins(filename).items():
+        if name in development:
+            assert development[name][0] == version, (
+                f"{name}: {version} in {filename}, {development[name][0]} in dev.txt: make lock"
+            )
+
+
+def test_nothing_is_installed_unpinned():
+    """Every `pip install` of the Makefile and CI installs a lock, checked by hash."""
+    for path in [ROOT / "Makefile", ROOT / ".ci" / "run"]:
+        for line in path.read_text().splitlines():
+            if "pip install" in line and "--no-deps" not in line:
+                assert "--require-hashes -r requirements/" in line, f"{path.name}: {line}"
 
 
 def test_the_lock_names_no_package_index():
     """An index or find-links line would tie installs to the machine that ran `make lock`."""
-    for filename in ("dev.txt", "production.txt"):
+    for filename in LOCKS:
         text = (ROOT / "requirements" / filename).read_text()
         assert not re.search(r"^--(index-url|extra-index-url|find-links|trusted-host)", text, re.M)

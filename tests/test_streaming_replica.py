@@ -9,7 +9,6 @@ PostgreSQL server programs or the `postgres` system user.
 
 import json
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -18,56 +17,21 @@ from pathlib import Path
 
 import pytest
 
+from bench import postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 PRIMARY_PORT, REPLICA_PORT = 5450, 5451
 
 
-def server_programs():
-    for version in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (version / "initdb").exists():
-            return version
-    return None
-
-
-def as_postgres(*command):
-    subprocess.run(["su", "postgres", "-c", " ".join(map(str, command))], check=True,
-                   capture_output=True)  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def clusters():
-    programs = server_programs()
-    if programs is None:
-        pytest.skip("needs the PostgreSQL server programs (initdb, pg_ctl, pg_basebackup)")
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("needs the postgres system user to run initdb")
-    if os.geteuid() != 0:
-        pytest.skip("needs root to run the clusters as the postgres user")
+    if reason := postgres.missing():
+        pytest.skip(reason)
     folder = Path(tempfile.mkdtemp(prefix="newsroom-replication-"))
-    shutil.chown(folder, "postgres")
-    primary, replica = folder / "primary", folder / "replica"
-    options = f"-k {folder} -c listen_addresses=127.0.0.1"
-    started = []
     try:
-        as_postgres(programs / "initdb", "-D", primary, "-A", "trust", "-U", "postgres")
-        as_postgres(programs / "pg_ctl", "-D", primary, "-l", folder / "primary.log", "-w",
-                    "-o", f"'-p {PRIMARY_PORT} {options}'", "start")  # fmt: skip
-        started.append(primary)
-        as_postgres(programs / "createdb", "-h", "127.0.0.1", "-p", PRIMARY_PORT, "newsroom")
-        as_postgres(programs / "pg_basebackup", "-h", "127.0.0.1", "-p", PRIMARY_PORT,
-                    "-D", replica, "-R")  # fmt: skip
-        as_postgres(programs / "pg_ctl", "-D", replica, "-l", folder / "replica.log", "-w",
-                    "-o", f"'-p {REPLICA_PORT} {options}'", "start")  # fmt: skip
-        started.append(replica)
-        yield (
-            f"postgres://postgres@127.0.0.1:{PRIMARY_PORT}/newsroom",
-            f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/newsroom",
-        )
+        with postgres.StreamingPair(folder, PRIMARY_PORT, REPLICA_PORT) as pair:
+            yield pair.primary_url, pair.replica_url
     finally:
-        for cluster in reversed(started):
-            as_postgres(programs / "pg_ctl", "-D", cluster, "-m", "immediate", "-w", "stop")
         shutil.rmtree(folder, ignore_errors=True)
 
 

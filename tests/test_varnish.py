@@ -2,15 +2,21 @@
 served from Varnish until a change purges exactly their tags. Skips, with the reason,
 without Debian's varnish and varnish-modules packages (`.ci/run` installs them)."""
 
+import contextlib
 import http.client
+import re
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
 from newsroom.frontcache import purges
 from newsroom.frontcache.backends import VarnishXkey
@@ -23,53 +29,69 @@ XKEY_VMOD = Path("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so")
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def backends_vcl(live_server):
-    address = urlsplit(live_server.url)
-    return f"""
-import directors;
-probe live {{ .url = "/health/live/"; .interval = 1s; .window = 2; .threshold = 1; }}
-backend site {{ .host = "{address.hostname}"; .port = "{address.port}"; .probe = live; }}
-acl purgers {{ "127.0.0.1"; }}
-sub vcl_init {{
-    new app = directors.round_robin();
-    app.add_backend(site);
-}}
-"""
+def backends_vcl(servers):
+    """One backend per (name, port, probed) of `servers`, all behind the round-robin director
+    deploy/varnish/backends.vcl names `app`."""
+    lines = [
+        "import directors;",
+        'probe live { .url = "/health/live/"; .interval = 1s; .window = 2; .threshold = 1; }',
+    ]
+    for name, port, probed in servers:
+        probe = " .probe = live;" if probed else ""
+        lines.append(f'backend {name} {{ .host = "127.0.0.1"; .port = "{port}";{probe} }}')
+    lines += ['acl purgers { "127.0.0.1"; }', "sub vcl_init {"]
+    lines += ["    new app = directors.round_robin();"]
+    lines += [f"    app.add_backend({name});" for name, _port, _probed in servers]
+    return "\n".join([*lines, "}", ""])
 
 
 @pytest.fixture
-def varnish(live_server, settings):
+def start_varnish(settings):
+    """Starts varnishd with deploy/varnish/newsroom.vcl in front of `servers` (see
+    backends_vcl); stopped after the test."""
     program = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin")
     if program is None or not XKEY_VMOD.exists():
         pytest.skip("needs varnishd and the xkey vmod: apt-get install varnish varnish-modules")
     # Outside pytest's own temporary folders, which only root may enter: varnishd compiles
     # the VCL as its own user.
     folder = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
-    shutil.copy(ROOT / "deploy" / "varnish" / "newsroom.vcl", folder)
-    (folder / "backends.vcl").write_text(backends_vcl(live_server))
-    for path in [folder, *folder.iterdir()]:
-        path.chmod(0o755)
-    process = subprocess.Popen(
-        [program, "-F", "-a", f"127.0.0.1:{PORT}", "-f", str(folder / "newsroom.vcl"),
-         "-p", f"vcl_path={folder}", "-n", str(folder / "work"), "-s", "malloc,32m"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
+    processes = []
+
+    def start(servers):
+        # Varnish's health probes name the backend's address as the host.
+        settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+        shutil.copy(ROOT / "deploy" / "varnish" / "newsroom.vcl", folder)
+        (folder / "backends.vcl").write_text(backends_vcl(servers))
+        for path in [folder, *folder.iterdir()]:
+            path.chmod(0o755)
+        process = subprocess.Popen(
+            [program, "-F", "-a", f"127.0.0.1:{PORT}", "-f", str(folder / "newsroom.vcl"),
+             "-p", f"vcl_path={folder}", "-n", str(folder / "work"), "-s", "malloc,32m"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        processes.append(process)
         for _ in range(100):
             if process.poll() is not None:
                 pytest.fail(f"varnishd stopped: {process.stdout.read().decode()}")
-            try:
+            with contextlib.suppress(OSError):
                 if get("/health/live/").status == 200:
                     break
-            except OSError:
-                time.sleep(0.1)
+            time.sleep(0.1)
         settings.NEWSROOM_FRONTEND_CACHES = [VarnishXkey(f"http://127.0.0.1:{PORT}/")]
         purges._failed_until.clear()
-        yield
+
+    try:
+        yield start
     finally:
-        process.terminate()
-        process.wait(10)
+        for process in processes:
+            process.terminate()
+            process.wait(10)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def varnish(start_varnish, live_server):
+    start_varnish([("site", urlsplit(live_server.url).port, True)])
 
 
 class Response:
@@ -138,3 +160,71 @@ def test_only_allowed_addresses_may_purge(varnish, article):
     assert refused.status == 403
     allowed = get("/", method="PURGE", **{"xkey-purge": "articles.article"})
     assert allowed.status == 200
+
+
+class Link:
+    """The network between Varnish and an app server (the test's live server): `cut()`
+    takes the app server off it, as a machine going down does."""
+
+    def __init__(self, port):
+        self.target = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                incoming, _address = self.listener.accept()
+            except OSError:
+                return
+            outgoing = socket.create_connection(("127.0.0.1", self.target))
+            self.open += [incoming, outgoing]
+            for source, sink in [(incoming, outgoing), (outgoing, incoming)]:
+                threading.Thread(target=self.carry, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def carry(source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+
+    def cut(self):
+        for each in [self.listener, *self.open]:
+            with contextlib.suppress(OSError):
+                each.shutdown(socket.SHUT_RDWR)
+            each.close()
+
+
+def test_with_every_app_server_down_readers_get_the_page_varnish_kept(
+    start_varnish, live_server, article
+):
+    link = Link(urlsplit(live_server.url).port)
+    start_varnish([("site", link.port, True)])
+    # A publication due in three seconds: the section's page may be kept that long, no longer.
+    ArticleFactory(section=article.section, published_at=timezone.now() + timedelta(seconds=3))
+    url = article.section.get_absolute_url()
+    fresh = get(url)
+    lifetime = int(re.search(r"s-maxage=(\d+)", fresh.headers["Cache-Control"])[1])
+    assert "Grain through the strait" in fresh.text and lifetime <= 3
+    link.cut()
+    # Past the page's lifetime, and long enough for the health probe to give up on the app.
+    time.sleep(lifetime + 3)
+    assert get("/en/search/?q=grain").status == 503  # nothing answers behind Varnish
+    stale = get(url)
+    assert stale.status == 200 and stale.headers["X-Cache"] == "HIT"
+    assert int(stale.headers["Age"]) > lifetime
+    assert stale.text == fresh.text
+
+
+def test_an_app_server_gone_since_its_last_health_probe_costs_readers_no_error(
+    start_varnish, live_server, article
+):
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        gone = closed.getsockname()[1]  # nothing listens there once closed
+    start_varnish([("gone", gone, False), ("site", urlsplit(live_server.url).port, True)])
+    # Search is never cached: each request goes to an app server, in turns.
+    answers = [get("/en/search/?q=grain").status for _request in range(6)]
+    assert answers == [200] * 6

@@ -50,6 +50,21 @@ sub vcl_recv {
     return (hash);
 }
 
+sub vcl_backend_fetch {
+    # A retry (below) asks the director again: the next app server.
+    if (bereq.retries > 0) {
+        set bereq.backend = app.backend();
+    }
+}
+
+sub vcl_backend_error {
+    # An app server that went away since its last health probe: a reader's request goes to
+    # the next one instead of failing. Only requests that change nothing are sent twice.
+    if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+}
+
 sub vcl_backend_response {
     # Only what the app said may be shared: a page with its tags and a lifetime
     # (`s-maxage`, which Varnish takes as the TTL). Search, previews, staff pages, anything

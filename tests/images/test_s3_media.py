@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from bench.cluster import public_read_policy
 from newsroom.images import renditions
 from tests.factories import ArticleFactory
 from tests.images import samples
@@ -52,24 +53,11 @@ def s3_server(tmp_path_factory):
                 if server.poll() is not None:
                     pytest.fail(f"moto_server stopped: {log.read_text()}")
                 time.sleep(0.1)
-        client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(PUBLIC_READ))
+        client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(public_read_policy(BUCKET)))
         yield client, log
     finally:
         server.terminate()
         server.wait(10)
-
-
-PUBLIC_READ = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "s3:GetObject",
-            "Resource": f"arn:aws:s3:::{BUCKET}/*",
-        }
-    ],
-}
 
 
 @pytest.fixture
