@@ -749,8 +749,8 @@ DONE_MESSAGES = {
 
 @admin.register(Section)
 class SectionAdmin(TabbedTranslationAdmin):
-    list_display = ["name", "position"]
-    list_editable = ["position"]
+    list_display = ["name", "position", "in_navigation"]
+    list_editable = ["position", "in_navigation"]
     search_fields = translated("name")
     prepopulated_fields = slugs_from("name")
 

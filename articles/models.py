@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,6 +19,7 @@ from articles.publishable import (  # noqa: F401 (the articles' names of the sha
     ContentEvent,
     Publishable,
     PublishableQuerySet,
+    Status,
     active_language,
     language_codes,
     live_condition,
@@ -106,10 +109,39 @@ class Taxonomy(TranslatedSlugMixin, SafeTextModel):
         super().save(*args, **kwargs)
 
 
+class SectionQuerySet(models.QuerySet):
+    def with_first_live(self):
+        """Annotates `first_live_<code>`: when the section's first article went (or goes)
+        live in that language; None while it has no published, ready article there."""
+        moments = {}
+        for code in language_codes():
+            published = Q(
+                articles__status=Status.PUBLISHED,
+                articles__published_at__isnull=False,
+                **{f"articles__ready_{code}": True},
+            )
+            public_since = Greatest(
+                "articles__published_at",
+                Coalesce(f"articles__release_at_{code}", "articles__published_at"),
+                output_field=models.DateTimeField(),
+            )
+            moments[f"first_live_{code}"] = Min(public_since, filter=published)
+        return self.annotate(**moments)
+
+
 class Section(Taxonomy):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in the site's navigation, smallest first.")
     )
+    in_navigation = models.BooleanField(
+        _("always in the navigation"),
+        default=False,
+        help_text=_(
+            "List it in the site's navigation even while it has no live article in a language."
+        ),
+    )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -119,6 +151,11 @@ class Section(Taxonomy):
 
     def get_absolute_url(self):
         return slug_address("articles:section", self.slug_in())
+
+    def in_navigation_now(self, language=None):
+        """Is the section listed in the navigation (read from `with_first_live()`)?"""
+        first_live = getattr(self, f"first_live_{active_language(language)}")
+        return self.in_navigation or (first_live is not None and first_live <= timezone.now())
 
 
 class Topic(Taxonomy):

@@ -9,7 +9,11 @@ field of each model, found from the models, and the workflow) and fails if a pag
 changed is still served from the cache.
 
     tag                   shown by                           marked stale by
-    navigation()          every public page (sections menu)  a section saved or deleted
+    navigation()          every public page (sections menu)  a section saved or deleted; an
+                                                             article's save or deletion that
+                                                             moves when a section first has
+                                                             a live article (its navigation
+                                                             lists only those)
     footer()              every public page (the site pages  a site page saved with a change
                           listed in the footer)              to what the footer shows of it
                                                              (FOOTER_FIELDS), or deleted; the

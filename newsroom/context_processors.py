@@ -10,13 +10,13 @@ from pages.models import Page, live_footer_links
 
 
 def navigation():
-    """The sections (the header's navigation, in order) and the footer's site pages, every
-    page shows both: remembered together across requests until one changes, so that a page
-    view checks their change marks once."""
+    """The sections (the header's navigation, in order, with when each first has a live
+    article) and the footer's site pages, every page shows both: remembered together across
+    requests until one changes, so that a page view checks their change marks once."""
     return remembered_until_changed(
         "navigation",
         [page_contract.navigation(), page_contract.footer()],
-        lambda: (list(Section.objects.all()), Page.objects.footer_candidates()),
+        lambda: (list(Section.objects.with_first_live()), Page.objects.footer_candidates()),
     )
 
 
@@ -29,7 +29,9 @@ def site(request):
         "site_languages": site_languages(),
         # Callables: a template calls them only where it shows them, and each at most once
         # (the header shows the sections twice: as a bar, and in the phones' menu).
-        "nav_sections": cache(lambda: shown()[0]),
+        "nav_sections": cache(
+            lambda: [section for section in shown()[0] if section.in_navigation_now()]
+        ),
         "footer_pages": cache(lambda: live_footer_links(shown()[1])),
         "language_links": cache(lambda: same_path_links(request)),
     }

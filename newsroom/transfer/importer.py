@@ -27,6 +27,7 @@ from jsonschema import Draft202012Validator
 from modeltranslation.translator import translator
 from reversion.models import Revision, Version
 
+from articles import page_contract
 from articles.changes import article_saves_deferred
 from articles.invalidation import mark_articles_changed
 from articles.links import store_article_links
@@ -46,6 +47,7 @@ from articles.services import record_event
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
 from newsroom.images.uploads import verified_image
+from newsroom.pagecache.tags import mark_changed
 from newsroom.permalinks.models import Redirect, normalize_path
 from newsroom.transfer.models import SourceKey
 from pages.changes import pages_changed
@@ -859,6 +861,9 @@ class Writer:
         self.store_import_states()
         for article_ids in chunked(sorted(self.written_articles), 500):
             mark_articles_changed(article_ids)
+        if self.written_articles:
+            # New articles are saved without their receivers: a section may have its first.
+            mark_changed(page_contract.navigation())
         # Their dates were written in bulk, after the saves that marked them.
         pages_changed(self.modified_at["page"])
 

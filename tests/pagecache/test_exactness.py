@@ -428,6 +428,11 @@ def field_change_steps(ledger, subjects):
                 ledger.check(f"{name}.{column.name} undone")
 
 
+def keep_in_navigation(section):
+    section.in_navigation = True
+    section.save()
+
+
 # -- The test ---------------------------------------------------------------------------------
 
 
@@ -515,6 +520,20 @@ def run_every_change(client, clock):
     step("the notice ends", lambda: clock.shift(timedelta(minutes=6)))
     step("notice deleted", lambda: SiteNotice.objects.all().delete())
     step("section added", lambda: SectionFactory(name_en="Empty section"))
+    step(
+        "first article of the empty section",
+        lambda: ArticleFactory(
+            title_en="First in its section", section=Section.objects.get(name_en="Empty section")
+        ),
+    )
+    step(
+        "the section's only article deleted",
+        lambda: Article.objects.get(title_en="First in its section").delete(),
+    )
+    step(
+        "the empty section kept in the navigation",
+        lambda: keep_in_navigation(Section.objects.get(name_en="Empty section")),
+    )
     step("empty section deleted", lambda: Section.objects.get(name_en="Empty section").delete())
     step("topic deleted", lambda: trade.delete())
     step("author deleted", lambda: Author.objects.filter(bylines__isnull=True).delete())
