@@ -219,91 +219,35 @@ class ArticleForm(EditConflictForm):
     )
 
 
-@admin.register(Article)
-class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
-    form = ArticleForm
-    list_display = [
-        "__str__",
-        "status_badge",
-        "publication_time",
-        "readiness",
-        "section",
-        "byline_names",
-    ]
-    list_filter = [
-        MyArticlesFilter,
-        StatusFilter,
-        "section",
-        ReadinessFilter,
-        "original_language",
-        "topics",
-    ]
-    list_select_related = ["section"]
-    search_fields = translated("title", "standfirst")
-    autocomplete_fields = ["section", "topics"]
-    inlines = [BylineInline, RelatedArticleInline]
-    date_hierarchy = "published_at"
-    # No count of the whole archive on every page load (there can be 100,000 articles).
-    paginator = RememberedCountPaginator
-    show_full_result_count = False
-    prepopulated_fields = slugs_from("title")
+class PublishableAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
+    """The desk of a kind of content (`articles.publishable`): the rich text editor, the
+    workflow's buttons and actions (`articles.services`), the roles' rules
+    (`articles.roles`), revisions with their history and restores, previews, and a
+    redirect from each address a slug change leaves. A kind's admin adds its fields."""
+
+    form = EditConflictForm
+    change_form_template = "admin/articles/article/change_form.html"
     rich_text_fields = ["body"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     # Status and publication time change only through the workflow buttons (services.py).
-    workflow_fields = ["status", "publication_time", "activity", "length"]
-    readonly_fields = ["lead_image_focal_point"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
-        (
-            _("Publication"),
-            {
-                "fields": [
-                    "status",
-                    "publication_time",
-                    "activity",
-                    "length",
-                    "edit_base",
-                    "original_language",
-                    "no_translation_impact",
-                    "section",
-                    "topics",
-                ]
-            },
-        ),
-        (
-            _("Correction"),
-            {"classes": ["collapse"], "fields": ["correction", "corrected_at"]},
-        ),
-        (
-            _("Lead image"),
-            {
-                "fields": [
-                    "lead_image",
-                    "lead_image_focal_point",
-                    ("lead_image_focus_x", "lead_image_focus_y"),
-                    "image_alt",
-                    "image_caption",
-                    "image_credit",
-                ]
-            },
-        ),
-        (
-            _("Search engines"),
-            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
-        ),
-    ]
+    workflow_fields = ["status", "publication_time", "activity"]
+    # The view showing an item as readers will, before it is public.
+    preview_view_class = None
 
-    def get_fieldsets(self, request, obj=None):
-        """Without the form-only fields a user cannot use: they have no read-only view."""
-        hidden = set()
-        if obj is not None and not roles.can_edit_everything(request.user, obj):
-            hidden.add("no_translation_impact")
-        if obj is not None and not self.has_change_permission(request, obj):
-            hidden.add("edit_base")
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
-            for name, options in super().get_fieldsets(request, obj)
-        ]
+    def url_name(self, view, namespace="admin:"):
+        return f"{namespace}{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def save_options(self, form):
+        """Keyword arguments of the item's save from the desk's form."""
+        return {}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_edit(form.instance, by=request.user)
+        revisions.save_revision(form.instance, by=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), *self.workflow_fields]
@@ -314,7 +258,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         editable = {"edit_base"} | {
             name
             for code in roles.translation_languages(request.user, obj)
-            for name in roles.translated_field_names(code)
+            for name in roles.translated_field_names(code, self.model)
         }
         every_field = flatten_fieldsets(self.get_fieldsets(request, obj))
         return [*readonly, *(name for name in every_field if name not in editable)]
@@ -330,27 +274,6 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or roles.can_edit(request.user, obj))
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        """A new article's byline starts with the user's own author profile, if any."""
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        profile = getattr(request.user, "author_profile", None)
-        is_new = obj.pk is None and request.method != "POST"
-        if isinstance(inline, BylineInline) and is_new and profile is not None:
-            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
-        return kwargs
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        profile = getattr(request.user, "author_profile", None)
-        if not change and profile and not roles.is_editor(request.user):
-            # An author's new article carries their name, or they could not edit it again.
-            ArticleAuthor.objects.get_or_create(
-                article=article, author=profile, defaults={"position": article.bylines.count()}
-            )
-        services.record_edit(article, by=request.user)
-        revisions.save_revision(article, by=request.user)
 
     def history_view(self, request, object_id, extra_context=None):
         """Revisions of the texts with who and when, a per-language comparison of any two,
@@ -405,7 +328,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
                 form.add_error(None, error)
             else:
                 self.message_user(request, _("The earlier revision is restored."))
-                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+                return redirect(reverse(self.url_name("change"), args=[article.pk]))
         every_language = revisions.restored_texts(article, version, language_codes())
         changes = revisions.compare_texts(revisions.current_texts(article), every_language)
         refusals = revisions.restore_refusals(article, every_language)
@@ -445,10 +368,12 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
                 article.clean_bodies()  # a refused body is previewed empty
 
         def preview_url(code):
-            return reverse("admin:articles_article_preview", args=[article.pk, code])
+            return reverse(self.url_name("preview"), args=[article.pk, code])
 
         with translation.override(language):
-            return ArticlePreviewView.as_view(article=article, preview_url=preview_url)(request)
+            return self.preview_view_class.as_view(article=article, preview_url=preview_url)(
+                request
+            )
 
     def transition_view(self, request, object_id, transition):
         """A confirmation page for one workflow step; the POST runs it through services.
@@ -480,7 +405,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             else:
                 done = {"article": article, "time": desk_time(article.published_at)}
                 self.message_user(request, DONE_MESSAGES[transition] % done)
-            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+            return redirect(reverse(self.url_name("change"), args=[article.pk]))
         context["form"] = form
         return TemplateResponse(request, "admin/articles/article/transition.html", context)
 
@@ -522,25 +447,13 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         for code in [translation.get_language(), article.original_language, *live]:
             if code in live:
                 return article.get_absolute_url(code)
-        return reverse(
-            "admin:articles_article_preview", args=[article.pk, article.original_language]
-        )
+        return reverse(self.url_name("preview"), args=[article.pk, article.original_language])
 
     def has_publish_permission(self, request):
         return roles.is_editor(request.user)
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .visible_to(request.user)
-            .prefetch_related(
-                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-            )
-        )
-
     def save_model(self, request, obj, form, change):
-        obj.save(translation_impact=not form.cleaned_data.get("no_translation_impact"))
+        obj.save(**self.save_options(form))
         if change:
             old_slugs = {code: form.initial.get(f"slug_{code}") for code in language_codes()}
             Redirect.objects.remember_slug_changes(obj, old_slugs)
@@ -548,74 +461,27 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/translation/<str:language>/",
-                self.admin_site.admin_view(self.translation_view),
-                name="articles_article_translation",
-            ),
-            path(
-                "link-search/",
-                self.admin_site.admin_view(self.link_search_view),
-                name="articles_article_link_search",
-            ),
-            path(
                 "<path:object_id>/workflow/<slug:transition>/",
                 self.admin_site.admin_view(self.transition_view),
-                name="articles_article_transition",
+                name=self.url_name("transition", namespace=""),
             ),
             path(
                 "<path:object_id>/history/<int:version_id>/restore/",
                 self.admin_site.admin_view(self.restore_view),
-                name="articles_article_restore",
+                name=self.url_name("restore", namespace=""),
             ),
             path(
                 "<path:object_id>/preview/<slug:language>/",
                 self.admin_site.admin_view(self.preview_view),
-                name="articles_article_preview",
+                name=self.url_name("preview", namespace=""),
             ),
             *super().get_urls(),
         ]
-
-    def link_search_view(self, request):
-        """Articles the user may see whose title or standfirst matches `q`, in any language,
-        for linking to them from a body (articles/links.py). Unpublished ones too, marked
-        so: their links show as plain text until they are released."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        term = request.GET.get("q", "").strip()
-        if not term:
-            return JsonResponse({"results": []})
-        articles, _may_have_duplicates = self.get_search_results(
-            request,
-            Article.objects.visible_to(request.user).defer(*translated("body")).order_by("-pk"),
-            term,
-        )
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "id": article.pk,
-                        "title": str(article),
-                        "status": str(article.status_label),
-                        "languages": article.released_languages(),
-                        "href": stored_href(article.pk),
-                    }
-                    for article in articles.distinct()[:LINK_SEARCH_RESULTS]
-                ]
-            }
-        )
-
-    def translation_view(self, request, object_id, language):
-        return translation_desk.translation_view(self, request, object_id, language)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))
         extra_context = dict(extra_context or {})
         if article is not None:
-            extra_context["outdated_translations"] = [
-                (name, reverse("admin:articles_article_translation", args=[article.pk, code]))
-                for code, name in settings.LANGUAGES
-                if article.translation_state(code) == TranslationState.OUTDATED
-            ]
             extra_context["preview_languages"] = language_codes()
             extra_context["transitions"] = [
                 (name, TRANSITION_LABELS[name])
@@ -651,6 +517,180 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
                 for event in events
             ),
         )
+
+
+@admin.register(Article)
+class ArticleAdmin(PublishableAdmin):
+    form = ArticleForm
+    list_display = [
+        "__str__",
+        "status_badge",
+        "publication_time",
+        "readiness",
+        "section",
+        "byline_names",
+    ]
+    list_filter = [
+        MyArticlesFilter,
+        StatusFilter,
+        "section",
+        ReadinessFilter,
+        "original_language",
+        "topics",
+    ]
+    list_select_related = ["section"]
+    search_fields = translated("title", "standfirst")
+    autocomplete_fields = ["section", "topics"]
+    inlines = [BylineInline, RelatedArticleInline]
+    date_hierarchy = "published_at"
+    # No count of the whole archive on every page load (there can be 100,000 articles).
+    paginator = RememberedCountPaginator
+    show_full_result_count = False
+    prepopulated_fields = slugs_from("title")
+    workflow_fields = [*PublishableAdmin.workflow_fields, "length"]
+    preview_view_class = ArticlePreviewView
+    readonly_fields = ["lead_image_focal_point"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "publication_time",
+                    "activity",
+                    "length",
+                    "edit_base",
+                    "original_language",
+                    "no_translation_impact",
+                    "section",
+                    "topics",
+                ]
+            },
+        ),
+        (
+            _("Correction"),
+            {"classes": ["collapse"], "fields": ["correction", "corrected_at"]},
+        ),
+        (
+            _("Lead image"),
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_focal_point",
+                    ("lead_image_focus_x", "lead_image_focus_y"),
+                    "image_alt",
+                    "image_caption",
+                    "image_credit",
+                ]
+            },
+        ),
+        (
+            _("Search engines"),
+            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        """Without the form-only fields a user cannot use: they have no read-only view."""
+        hidden = set()
+        if obj is not None and not roles.can_edit_everything(request.user, obj):
+            hidden.add("no_translation_impact")
+        if obj is not None and not self.has_change_permission(request, obj):
+            hidden.add("edit_base")
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article's byline starts with the user's own author profile, if any."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        profile = getattr(request.user, "author_profile", None)
+        is_new = obj.pk is None and request.method != "POST"
+        if isinstance(inline, BylineInline) and is_new and profile is not None:
+            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        profile = getattr(request.user, "author_profile", None)
+        if not change and profile and not roles.is_editor(request.user):
+            # An author's new article carries their name, or they could not edit it again.
+            ArticleAuthor.objects.get_or_create(
+                article=article, author=profile, defaults={"position": article.bylines.count()}
+            )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            )
+        )
+
+    def save_options(self, form):
+        return {"translation_impact": not form.cleaned_data.get("no_translation_impact")}
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/translation/<str:language>/",
+                self.admin_site.admin_view(self.translation_view),
+                name="articles_article_translation",
+            ),
+            path(
+                "link-search/",
+                self.admin_site.admin_view(self.link_search_view),
+                name="articles_article_link_search",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if article is not None:
+            extra_context["outdated_translations"] = [
+                (name, reverse("admin:articles_article_translation", args=[article.pk, code]))
+                for code, name in settings.LANGUAGES
+                if article.translation_state(code) == TranslationState.OUTDATED
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def link_search_view(self, request):
+        """Articles the user may see whose title or standfirst matches `q`, in any language,
+        for linking to them from a body (articles/links.py). Unpublished ones too, marked
+        so: their links show as plain text until they are released."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()
+        if not term:
+            return JsonResponse({"results": []})
+        articles, _may_have_duplicates = self.get_search_results(
+            request,
+            Article.objects.visible_to(request.user).defer(*translated("body")).order_by("-pk"),
+            term,
+        )
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": article.pk,
+                        "title": str(article),
+                        "status": str(article.status_label),
+                        "languages": article.released_languages(),
+                        "href": stored_href(article.pk),
+                    }
+                    for article in articles.distinct()[:LINK_SEARCH_RESULTS]
+                ]
+            }
+        )
+
+    def translation_view(self, request, object_id, language):
+        return translation_desk.translation_view(self, request, object_id, language)
 
     @admin.display(description=_("length"))
     def length(self, article):
@@ -709,8 +749,8 @@ DONE_MESSAGES = {
 
 @admin.register(Section)
 class SectionAdmin(TabbedTranslationAdmin):
-    list_display = ["name", "position"]
-    list_editable = ["position"]
+    list_display = ["name", "position", "in_navigation"]
+    list_editable = ["position", "in_navigation"]
     search_fields = translated("name")
     prepopulated_fields = slugs_from("name")
 

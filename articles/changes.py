@@ -25,9 +25,10 @@ from contextlib import contextmanager
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from articles import invalidation, search
+from articles import invalidation, page_contract, search
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
 from authors.models import Author
+from newsroom.pagecache.tags import mark_changed
 
 # (signal, sender, receiver): everything that follows a model change of this app's content.
 RECEIVERS = [
@@ -35,6 +36,7 @@ RECEIVERS = [
     (post_save, Article, invalidation.article_saved),
     (post_save, Article, search.index_article),
     (pre_delete, Article, invalidation.article_deleted),
+    (post_delete, Article, invalidation.article_gone),
     (m2m_changed, Article.topics.through, invalidation.article_topics_changed),
     (pre_save, ArticleAuthor, invalidation.remember_stored_row),
     (post_save, ArticleAuthor, invalidation.byline_changed),
@@ -76,7 +78,9 @@ def article_saves_deferred():
 
 
 def articles_changed(article_ids):
-    """What a save of these articles would have caused, for changes made without one."""
+    """What a save of these articles would have caused, for changes made without one (the
+    navigation too: which sections have a live article may have changed)."""
     article_ids = list(article_ids)
     invalidation.mark_articles_changed(article_ids)
+    mark_changed(page_contract.navigation())
     search.refresh_search_index(article_ids)

@@ -148,10 +148,10 @@ def edit_token(updated_at):
 
 
 class EditConflictForm(forms.ModelForm):
-    """An article form that refuses to save over someone else's save made since it was
-    opened (`edit_base` holds the update time it was opened with). The refusal names who
-    saved, links to what changed, and keeps what was typed. Every form that edits an
-    existing article derives from it."""
+    """A form of an article (or any kind of content) that refuses to save over someone
+    else's save made since it was opened (`edit_base` holds the update time it was opened
+    with). The refusal names who saved, links to what changed, and keeps what was typed.
+    Every form that edits an existing item derives from it."""
 
     edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -164,10 +164,17 @@ class EditConflictForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
-        saved = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        saved = (
+            type(self.instance)
+            .objects.filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+        )
         if cleaned_data.get("edit_base") != edit_token(saved.first()):
             last = self.instance.events.select_related("by").first()
-            history = reverse("admin:articles_article_history", args=[self.instance.pk])
+            opts = self.instance._meta
+            history = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[self.instance.pk]
+            )
             raise ValidationError(
                 format_html(
                     '{} <a href="{}">{}</a>',

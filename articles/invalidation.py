@@ -9,7 +9,7 @@ never change content. Bulk `QuerySet.update()` sends no signal: see `articles.ch
 from functools import cache
 
 from articles import page_contract as shown
-from articles.models import Article, ArticleAuthor, RelatedArticle, Topic
+from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
 from newsroom.pagecache.tags import mark_changed
 
 
@@ -92,16 +92,51 @@ def shown_alike(value, other):
 def remember_listed_values(sender, instance, raw=False, **kwargs):
     """What lists showed of the article before this save: an article moved to another
     section leaves its old section's pages too, and an edit of what no list shows (a
-    correction to the body) leaves them all cached."""
-    if instance.pk and not raw:
-        instance._listed_before = (
-            Article.objects.filter(pk=instance.pk).values(*listed_columns()).first()
-        )
+    correction to the body) leaves them all cached. And, when its visibility or section
+    changes, what the navigation showed of its sections."""
+    if raw:
+        return
+    before = None
+    if instance.pk:
+        before = Article.objects.filter(pk=instance.pk).values(*listed_columns()).first()
+        instance._listed_before = before
+    if before is None:
+        sections = {instance.section_id} if instance.status == Article.Status.PUBLISHED else set()
+    elif any(
+        not shown_alike(getattr(instance, column), before[column])
+        for column, name in listed_columns().items()
+        if shown.article_field_kind(name) == shown.ORDER
+    ):
+        sections = {before["section_id"], instance.section_id}
+    else:
+        sections = set()
+    remember_navigation(instance, sections)
+
+
+def navigation_moments(section_ids):
+    """{section id: when its first article goes live in each language}: what decides
+    whether the navigation lists it (see `Section.in_navigation_now()`)."""
+    return {
+        section.pk: tuple(getattr(section, f"first_live_{code}") for code in language_codes())
+        for section in Section.objects.filter(pk__in=section_ids).with_first_live()
+    }
+
+
+def remember_navigation(instance, section_ids):
+    if section_ids:
+        instance._navigation_before = (section_ids, navigation_moments(section_ids))
+
+
+def mark_navigation_if_changed(instance):
+    section_ids, before = instance.__dict__.pop("_navigation_before", (None, None))
+    if section_ids and navigation_moments(section_ids) != before:
+        mark_changed(shown.navigation())
 
 
 def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw:
         return
+    mark_navigation_if_changed(instance)
     before = instance.__dict__.pop("_listed_before", None)
     if before is None:
         mark_articles_changed([instance.pk])
@@ -125,6 +160,12 @@ def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 def article_deleted(sender, instance, **kwargs):
     # Before the deletion, while its topics, bylines and links can still be read.
     mark_articles_changed([instance.pk])
+    if instance.status == Article.Status.PUBLISHED:
+        remember_navigation(instance, {instance.section_id})
+
+
+def article_gone(sender, instance, **kwargs):
+    mark_navigation_if_changed(instance)
 
 
 def article_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):

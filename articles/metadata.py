@@ -196,3 +196,26 @@ def listing_metadata(request, title, description, path):
             },
         },
     )
+
+
+def site_page_metadata(request, page):
+    """A site page (About, Contact...): a schema.org `WebPage` of the site."""
+    code = translation.get_language()
+    canonical = canonical_url(request, page.get_absolute_url())
+    description = summary(page.body)
+    return PageMetadata(
+        title=page.title,
+        description=description,
+        canonical=canonical,
+        original_language=page.original_language,
+        json_ld={
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "name": page.title,
+            "description": description,
+            "url": canonical,
+            "inLanguage": code,
+            "dateModified": page.modified_at(code).isoformat(),
+            "publisher": publisher(request),
+        },
+    )

@@ -6,15 +6,26 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
-from django.utils import timezone, translation
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.sanitize import clean_html, clean_stored_html
+from articles.publishable import (  # noqa: F401 (the articles' names of the shared rules)
+    VISIBILITY_FIELDS,
+    ContentEvent,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    active_language,
+    language_codes,
+    live_condition,
+    translation_permissions,
+    unique_slug_per_language,
+)
 from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
 from newsroom.images.fields import (
@@ -29,26 +40,6 @@ from newsroom.slugs import unique_slug
 
 # A common estimate for reading news prose on screen.
 WORDS_READ_PER_MINUTE = 230
-
-
-def language_codes():
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def active_language(language=None):
-    """The language to serve: `language` if given, else the active one, else the default."""
-    code = language or translation.get_language() or settings.LANGUAGE_CODE
-    code = code.split("-")[0]
-    if code not in language_codes():
-        raise ValueError(f"{code!r} is not one of the configured LANGUAGES")
-    return code
-
-
-def unique_slug_per_language(model_name):
-    return [
-        models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
-        for code in language_codes()
-    ]
 
 
 def live_listing_indexes():
@@ -118,19 +109,39 @@ class Taxonomy(TranslatedSlugMixin, SafeTextModel):
         super().save(*args, **kwargs)
 
 
-class SectionManager(models.Manager):
-    def remembered(self):
-        """Every section in navigation order, remembered across requests until one
-        changes: every page lists them."""
-        return remembered_until_changed("sections", [Section], lambda: list(self.all()))
+class SectionQuerySet(models.QuerySet):
+    def with_first_live(self):
+        """Annotates `first_live_<code>`: when the section's first article went (or goes)
+        live in that language; None while it has no published, ready article there."""
+        moments = {}
+        for code in language_codes():
+            published = Q(
+                articles__status=Status.PUBLISHED,
+                articles__published_at__isnull=False,
+                **{f"articles__ready_{code}": True},
+            )
+            public_since = Greatest(
+                "articles__published_at",
+                Coalesce(f"articles__release_at_{code}", "articles__published_at"),
+                output_field=models.DateTimeField(),
+            )
+            moments[f"first_live_{code}"] = Min(public_since, filter=published)
+        return self.annotate(**moments)
 
 
 class Section(Taxonomy):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in the site's navigation, smallest first.")
     )
+    in_navigation = models.BooleanField(
+        _("always in the navigation"),
+        default=False,
+        help_text=_(
+            "List it in the site's navigation even while it has no live article in a language."
+        ),
+    )
 
-    objects = SectionManager()
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -140,6 +151,11 @@ class Section(Taxonomy):
 
     def get_absolute_url(self):
         return slug_address("articles:section", self.slug_in())
+
+    def in_navigation_now(self, language=None):
+        """Is the section listed in the navigation (read from `with_first_live()`)?"""
+        first_live = getattr(self, f"first_live_{active_language(language)}")
+        return self.in_navigation or (first_live is not None and first_live <= timezone.now())
 
 
 class Topic(Taxonomy):
@@ -204,18 +220,8 @@ class Topic(Taxonomy):
 # The original-language fields a translation is made from; changing one makes it outdated.
 TRANSLATED_TEXT_FIELDS = ("title", "standfirst", "body")
 
-# What a reader reads of a language version: a change to one of these is an update of that
-# version (`text_modified_at`); a change to its address, release or SEO texts is not.
+# What a reader reads of an article's language version (see `Publishable.reader_text_fields`).
 READER_TEXT_FIELDS = (*TRANSLATED_TEXT_FIELDS, "correction")
-
-
-def reader_text_columns(language):
-    return [f"{field}_{language}" for field in READER_TEXT_FIELDS]
-
-
-# Translated fields that say whether and where each language version is public: a page in
-# one language still reads them for every language (its language switcher).
-VISIBILITY_FIELDS = ("slug", "ready", "release_at")
 
 
 class TranslationState(models.TextChoices):
@@ -243,14 +249,6 @@ def translation_state_conditions(code):
     ]
 
 
-def live_condition(code, now):
-    """The condition for an article to be live in `code` at `now` (see `live()`)."""
-    released = Q(**{f"release_at_{code}__isnull": True}) | Q(**{f"release_at_{code}__lte": now})
-    return released & Q(
-        status=Article.Status.PUBLISHED, published_at__lte=now, **{f"ready_{code}": True}
-    )
-
-
 def translation_state_filter(code, state):
     """The condition for the `code` version of an article to be in `state`."""
     earlier = Q()
@@ -261,87 +259,7 @@ def translation_state_filter(code, state):
     return ~earlier
 
 
-def translation_permissions():
-    """One `translate_<code>` permission per language: a translator edits those fields only.
-
-    Plain names, like Django's own permissions: translating here would run before the
-    translation machinery is ready.
-    """
-    return [
-        (f"translate_{code}", f"Can edit the {code.upper()} translation")
-        for code in language_codes()
-    ]
-
-
-class ArticleQuerySet(models.QuerySet):
-    def live(self, language=None):
-        """Articles a reader may see now in `language` (the active language by default).
-
-        Published, publication time passed, that language's translation ready and its own
-        release time (if any) passed.
-        Every public page, feed, sitemap, search and related list starts here.
-        """
-        return self.filter(live_condition(active_language(language), timezone.now()))
-
-    def in_desk_status(self, status):
-        """Articles in one of the desk's statuses: "draft", "review", "scheduled" (published,
-        time still ahead) or "published" (time passed); unknown values select nothing."""
-        now = timezone.now()
-        conditions = {
-            "draft": Q(status=Article.Status.DRAFT),
-            "review": Q(status=Article.Status.REVIEW),
-            "scheduled": Q(status=Article.Status.PUBLISHED, published_at__gt=now),
-            "published": Q(status=Article.Status.PUBLISHED, published_at__lte=now),
-        }
-        return self.filter(conditions[status]) if status in conditions else self.none()
-
-    def visible_to(self, user):
-        """Articles `user` may see on the desk, live or not: every admin view of articles
-        starts here (the rule is in `articles.roles.desk_visibility`)."""
-        from articles.roles import desk_visibility
-
-        return self.filter(desk_visibility(user))
-
-    def live_in_any_language(self):
-        """Articles live in at least one language: what sitemaps list."""
-        now = timezone.now()
-        return self.filter(
-            reduce(operator.or_, (live_condition(code, now) for code in language_codes()))
-        )
-
-    def next_visibility_change(self):
-        """The earliest future moment at which some article or language becomes visible.
-
-        None when nothing is scheduled. Caches must not outlive it: visibility follows the
-        clock, not a cron.
-        """
-        now = timezone.now()
-        published = self.filter(status=Article.Status.PUBLISHED)
-
-        def earliest(field, **conditions):
-            # Read in index order: the first future value is the earliest.
-            later = published.filter(**{f"{field}__gt": now}, **conditions)
-            return Subquery(later.order_by(field).values(field)[:1])
-
-        candidates = {"publication": earliest("published_at")} | {
-            code: earliest(f"release_at_{code}", **{f"ready_{code}": True})
-            for code in language_codes()
-        }
-        # One statement: each candidate is a scalar subquery, selected from any one row.
-        moments = self.annotate(**candidates).values(*candidates).order_by()[:1]
-        found = [moment for row in moments for moment in row.values() if moment is not None]
-        return min(found, default=None)
-
-    def released_under_any_slug(self, slug):
-        """The article whose address in some language is `slug`, if it is live in at least
-        one language; None otherwise, so that unreleased articles stay unknown."""
-        any_slug = Q()
-        for code in language_codes():
-            any_slug |= Q(**{f"slug_{code}": slug})
-        return next(
-            (article for article in self.filter(any_slug) if article.released_languages()), None
-        )
-
+class ArticleQuerySet(PublishableQuerySet):
     def latest_per_section(self, limit):
         """The `limit` latest of these articles in each section.
 
@@ -410,23 +328,6 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def for_reading(self, language=None):
-        """The `language` version of these articles: the other languages' texts (the
-        bulk of each row) stay in the database."""
-        # The registration reads this module: imported when first used.
-        from modeltranslation.translator import translator
-
-        code = active_language(language)
-        translated = translator.get_options_for_model(Article).fields
-        other_texts = [
-            f"{field}_{other}"
-            for field in translated
-            if field not in VISIBILITY_FIELDS
-            for other in language_codes()
-            if other != code
-        ]
-        return self.defer(*other_texts)
-
     def for_listing(self):
         """What a list of teasers in the active language shows: no bodies, section and
         byline in two queries."""
@@ -439,29 +340,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(SafeTextModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        REVIEW = "review", _("In review")
-        PUBLISHED = "published", _("Published")
+class Article(Publishable):
+    url_name = "articles:detail"
+    reader_text_fields = READER_TEXT_FIELDS
 
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    slug = models.SlugField(  # noqa: DJ001 (NULL where untranslated, for the unique constraints)
-        _("slug"),
-        max_length=200,
-        null=True,
-        blank=True,
-        help_text=_("The article's address in this language; filled in from the title."),
-    )
     standfirst = models.TextField(
         _("standfirst"),
         blank=True,
         help_text=_("The one- or two-sentence summary under the title."),
-    )
-    body = models.TextField(
-        _("body"),
-        blank=True,
-        help_text=_("Paragraphs with subheadings (h2, h3), lists, quotes and links."),
     )
     seo_title = models.CharField(
         _("SEO title"), max_length=70, blank=True, help_text=_("Defaults to the title.")
@@ -480,23 +366,6 @@ class Article(SafeTextModel):
     )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=150, blank=True)
-    ready = models.BooleanField(
-        _("translation ready"),
-        default=False,
-        help_text=_(
-            "Release this language to readers once the article is published. "
-            "Needs a title and a body."
-        ),
-    )
-    release_at = models.DateTimeField(
-        _("release time"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "Optional: release this language later than the article's publication time. "
-            "Empty means together with the article."
-        ),
-    )
     translated_from = models.PositiveIntegerField(
         _("translated from version"),
         null=True,
@@ -520,12 +389,6 @@ class Article(SafeTextModel):
         null=True,
         blank=True,
         help_text=_("The date shown with the correction note; filled in when left empty."),
-    )
-    original_language = models.CharField(
-        _("original language"),
-        max_length=8,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
     )
     lead_image = ResponsiveImageField(
         _("lead image"),
@@ -552,32 +415,12 @@ class Article(SafeTextModel):
         through="ArticleAuthor",
         related_name="articles",
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
-    )
-    published_at = models.DateTimeField(
-        _("publication time"),
-        null=True,
-        blank=True,
-        help_text=_("A time in the future schedules the article. Empty means now, on publish."),
-    )
     original_version = models.PositiveIntegerField(
         _("original version"),
         default=1,
         editable=False,
         help_text=_("Goes up each time the original's title, standfirst or body changes."),
     )
-    text_modified_at = models.DateTimeField(
-        _("text last changed"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("When this language's title, standfirst, body or correction last changed."),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    # Any save, also one that changes no text: readers are told `modified_at()` instead.
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -591,42 +434,27 @@ class Article(SafeTextModel):
             *translation_permissions(),
         ]
 
-    def __str__(self):
-        return self.title_in(self.original_language) or self.title or f"#{self.pk}"
-
-    def save(self, *args, translation_impact=True, stamp_text_changes=True, **kwargs):
-        """Cleans bodies, fills slugs, and tracks the original text for translators.
+    def save(self, *args, translation_impact=True, **kwargs):
+        """Besides what every kind's save does (`Publishable.save()`), tracks the original
+        text for translators.
 
         A change to the original's title, standfirst or body starts a new original
         version, which makes the existing translations outdated, unless the editor says the
         change has no `translation_impact` (a typo): then the current version's text is
-        corrected in place. Each language whose reader text changed gets its
-        `text_modified_at`, unless `stamp_text_changes` is False (an import: the text is
-        not new, only its copy here). Partial saves (`update_fields`) leave the tracking
-        alone.
+        corrected in place.
         """
-        now = timezone.now()
-        # Before anything derived from the text (slugs, the original's version).
-        self.remove_unsafe_characters()
-        self.clean_bodies()
+        super().save(*args, translation_impact=translation_impact, **kwargs)
+
+    def prepare_to_save(self, now):
         if self.corrected_at is None and any(
             getattr(self, f"correction_{code}") for code in language_codes()
         ):
             self.corrected_at = now
-        for code in language_codes():
-            title = getattr(self, f"title_{code}")
-            if not (title and getattr(self, f"body_{code}")):
-                setattr(self, f"ready_{code}", False)
-            if title and not getattr(self, f"slug_{code}"):
-                others = Article.objects.exclude(pk=self.pk)
-                setattr(self, f"slug_{code}", unique_slug(others, f"slug_{code}", title))
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = now
-        if kwargs.get("update_fields") is not None:
-            super().save(*args, **kwargs)
+
+    def write(self, *args, partial, translation_impact=True, **kwargs):
+        if partial:
+            super().write(*args, partial=partial, **kwargs)
             return
-        if stamp_text_changes:
-            self.stamp_text_changes(now)
         previous = self.original_texts.order_by("-version").first() if self.pk else None
         text = self.original_text()
         if previous and translation_impact and previous.text() != text:
@@ -634,51 +462,9 @@ class Article(SafeTextModel):
         for code in language_codes():
             if self.translated_from_version(code) is None and self.has_text(code):
                 setattr(self, f"translated_from_{code}", self.original_version)
-        super().save(*args, **kwargs)
-        self.remember_stored_texts()
+        super().write(*args, partial=partial, **kwargs)
         if previous is None or previous.text() != text:
             self.original_texts.update_or_create(version=self.original_version, defaults=text)
-
-    def get_absolute_url(self, language=None):
-        code = active_language(language)
-        return slug_address("articles:detail", getattr(self, f"slug_{code}"), code)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        article.remember_stored_texts()
-        return article
-
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self.remember_stored_texts()
-
-    def remember_stored_texts(self):
-        """The reader texts as stored, and which languages readers could see, to tell on
-        save which live versions changed."""
-        deferred = self.get_deferred_fields()
-        self._stored_texts = {
-            column: getattr(self, column)
-            for code in language_codes()
-            for column in reader_text_columns(code)
-            if column not in deferred
-        }
-        visibility = {"status", "published_at"} | {
-            f"{field}_{code}" for field in ("ready", "release_at") for code in language_codes()
-        }
-        self._live_when_stored = set() if deferred & visibility else set(self.released_languages())
-
-    def stamp_text_changes(self, now):
-        """Set `text_modified_at` of each language that readers could see and whose reader
-        text changed since it was loaded. Writing a version before its release is no
-        update of it: a new article, a new translation, an embargoed text."""
-        stored = getattr(self, "_stored_texts", {})
-        for code in getattr(self, "_live_when_stored", ()):
-            if any(
-                column in stored and getattr(self, column) != stored[column]
-                for column in reader_text_columns(code)
-            ):
-                setattr(self, f"text_modified_at_{code}", now)
 
     def original_text(self):
         """The original language's title, standfirst and body, as a dict."""
@@ -713,29 +499,6 @@ class Article(SafeTextModel):
         setattr(self, f"translated_from_{language}", self.original_version)
         self.save(update_fields=[f"translated_from_{language}"])
 
-    def body_for_reader(self, language=None, base_url="", feed=False):
-        """The body for a reader of `language`: links to other articles resolved (see
-        articles/links.py; `base_url` makes their addresses absolute), notes numbered and
-        listed at the end, tables in boxes that scroll, embeds as facades. `feed`: for a
-        feed reader, the stored body sanitized again on the way out, embeds as links."""
-        from articles.embeds import embed_facades
-        from articles.links import link_articles
-        from articles.notes import numbered_notes
-        from articles.tables import scrollable_tables
-
-        code = active_language(language)
-        body = getattr(self, f"body_{code}") or ""
-        if feed:
-            body = clean_stored_html(body)
-        body = numbered_notes(link_articles(body, code, base_url))
-        if not feed:
-            body = scrollable_tables(body)
-        return mark_safe(embed_facades(body, feed=feed))
-
-    def has_embeds(self, language=None):
-        """Whether the body holds an embed: its page needs the script that loads one."""
-        return "<div data-embed=" in (getattr(self, f"body_{active_language(language)}") or "")
-
     def word_count(self, language):
         return len(strip_tags(getattr(self, f"body_{language}") or "").split())
 
@@ -752,97 +515,6 @@ class Article(SafeTextModel):
             "count": minutes
         }
         return f"{words_text} · {minutes_text}"
-
-    def title_in(self, language):
-        return getattr(self, f"title_{language}")
-
-    def clean_bodies(self):
-        """Sanitize every language's body and store its links to other articles by id; a
-        body the sanitizer refuses is emptied and named in the `ValidationError` raised."""
-        # Links between articles live in articles/links.py, which needs this module.
-        from articles.embeds import with_embed_details
-        from articles.links import store_article_links
-
-        refused = {}
-        for code in language_codes():
-            try:
-                body = clean_html(getattr(self, f"body_{code}"))
-            except ValidationError as error:
-                # Never keep uncleaned HTML on the object, even unsaved (the preview shows it).
-                body = ""
-                refused[f"body_{code}"] = error
-            setattr(self, f"body_{code}", with_embed_details(store_article_links(body)))
-        if refused:
-            raise ValidationError(refused)
-
-    def clean(self):
-        self.clean_bodies()
-        errors = {}
-        for code in language_codes():
-            missing = not (getattr(self, f"title_{code}") and getattr(self, f"body_{code}"))
-            if getattr(self, f"ready_{code}") and missing:
-                errors[f"ready_{code}"] = _("A translation needs a title and a body to be ready.")
-        original = self.original_language
-        if self.status == self.Status.PUBLISHED and not getattr(self, f"ready_{original}", False):
-            errors[f"ready_{original}"] = _(
-                "The original language must be ready before the article is published."
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    def is_live(self, language=None):
-        """The single-object twin of `Article.objects.live()`."""
-        since = self.visible_from(language)
-        return since is not None and since <= timezone.now()
-
-    def visible_from(self, language=None):
-        """When readers may see this language version, a past or a future moment; None
-        while the article is unpublished or the translation not ready."""
-        code = active_language(language)
-        if self.status != self.Status.PUBLISHED or not getattr(self, f"ready_{code}"):
-            return None
-        return self.public_since(code)
-
-    def public_since(self, language=None):
-        """When this language version became (or becomes) visible to readers: the
-        publication time, or the language's own later release time."""
-        release_at = getattr(self, f"release_at_{active_language(language)}")
-        if self.published_at is None or release_at is None:
-            return self.published_at
-        return max(self.published_at, release_at)
-
-    def modified_at(self, language=None):
-        """When readers' text of this language version last changed: its release, or a
-        later edit of its title, standfirst, body or correction. An edit of another
-        language, of the article's section or status, or an import is no change of it."""
-        code = active_language(language)
-        released = self.public_since(code)
-        edited = getattr(self, f"text_modified_at_{code}")
-        if released is None or edited is None:
-            return released
-        return max(released, edited)
-
-    def updated_after_release(self, language=None):
-        """The time of a correction or edit made after this version was released, or None."""
-        code = active_language(language)
-        modified = self.modified_at(code)
-        return modified if modified and modified > self.public_since(code) else None
-
-    @property
-    def is_scheduled(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
-
-    @property
-    def status_label(self):
-        """The status as the desk names it: "Scheduled" for a publication still to come."""
-        return _("Scheduled") if self.is_scheduled else self.get_status_display()
-
-    def released_languages(self):
-        return [code for code in language_codes() if self.is_live(code)]
 
     @cached_property
     def byline(self):
@@ -1105,39 +777,12 @@ class SearchDocument(models.Model):
         return f"{self.article_id} ({self.language})"
 
 
-class ArticleEvent(models.Model):
+class ArticleEvent(ContentEvent):
     """One workflow step or edit of an article: who did what, and when."""
 
-    class Action(models.TextChoices):
-        EDITED = "edited", _("Edited")
-        SUBMITTED = "submitted", _("Submitted for review")
-        PUBLISHED = "published", _("Published")
-        SCHEDULED = "scheduled", _("Scheduled")
-        UNPUBLISHED = "unpublished", _("Unpublished")
-        RESTORED = "restored", _("Restored an earlier revision")
-        WENT_LIVE = "went_live", _("Went live")
-
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
-    language = models.CharField(
-        _("language"),
-        max_length=8,
-        blank=True,
-        help_text=_("The language version concerned; empty for the whole article."),
-    )
 
-    class Meta:
-        ordering = ["-at", "-pk"]
-        get_latest_by = ["at", "pk"]
+    class Meta(ContentEvent.Meta):
         verbose_name = _("article event")
         verbose_name_plural = _("article events")
         constraints = [
@@ -1149,6 +794,3 @@ class ArticleEvent(models.Model):
                 name="article_event_went_live_once",
             )
         ]
-
-    def __str__(self):
-        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,18 @@ field of each model, found from the models, and the workflow) and fails if a pag
 changed is still served from the cache.
 
     tag                   shown by                           marked stale by
-    navigation()          every public page (sections menu)  a section saved or deleted
+    navigation()          every public page (sections menu)  a section saved or deleted; an
+                                                             article's save or deletion that
+                                                             moves when a section first has
+                                                             a live article (its navigation
+                                                             lists only those)
+    footer()              every public page (the site pages  a site page saved with a change
+                          listed in the footer)              to what the footer shows of it
+                                                             (FOOTER_FIELDS), or deleted; the
+                                                             next one going live is each
+                                                             page's expiry
+    site_page(pk)         the site page's own page           any field of the page
+    every_site_page()     sitemaps                           any change to any site page
     notice()              every public page                  a notice saved or deleted
                                                              (newsroom.notices); its end
                                                              is each page's expiry
@@ -57,6 +68,7 @@ from articles.models import Article, Section, Topic
 from authors.models import Author
 from newsroom.notices.models import SiteNotice
 from newsroom.pagecache.tags import tag, tag_pk
+from pages.models import Page
 
 # What only an article's own page (and the site-wide feeds and sitemaps) shows: no list,
 # teaser, "previous / next" or "More on this topic" reads these.
@@ -77,6 +89,9 @@ PAGE_ONLY_FIELDS = {
 
 # What decides whether an article is in a list and where: its visibility and its section.
 ORDER_FIELDS = {"status", "published_at", "ready", "release_at", "section"}
+
+# What the footer shows of a site page, or decides whether it lists it and where.
+FOOTER_FIELDS = {"title", "slug", "in_footer", "footer_position", *ORDER_FIELDS} - {"section"}
 
 PAGE_ONLY, LISTED, ORDER = "page only", "listed", "order"
 
@@ -108,6 +123,18 @@ def navigation():
 
 def notice():
     return tag(SiteNotice)
+
+
+def footer():
+    return tag(Page, "footer")
+
+
+def site_page(pk):
+    return tag_pk(Page, pk, "page")
+
+
+def every_site_page():
+    return tag(Page)
 
 
 def every_article():
@@ -155,14 +182,14 @@ def topic_order(pk):
 
 
 def public_page():
-    """What every public page shows: the sections menu and the site notice."""
-    return [navigation(), notice()]
+    """What every public page shows: the sections menu, the site notice and the footer."""
+    return [navigation(), notice(), footer()]
 
 
 def site_wide():
     """The site's feeds and the sitemaps: many articles with their authors, sections and
-    topics."""
-    return [every_article(), navigation(), every_topic(), every_author()]
+    topics, and the site pages."""
+    return [every_article(), navigation(), every_topic(), every_author(), every_site_page()]
 
 
 def scoped_feed(listing, articles):

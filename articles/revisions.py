@@ -1,5 +1,6 @@
-"""Revisions of an article's texts (django-reversion): kept on every desk save, compared
-per language, restored by those who may edit the whole article.
+"""Revisions of the texts of an article, or of any kind of content registered here
+(django-reversion): kept on every desk save, compared per language, restored by those who
+may edit the whole item.
 
 Only the texts are versioned: restoring never changes status, dates, slugs (addresses) or
 which languages are ready, so it cannot publish, unpublish or move anything.
@@ -26,22 +27,27 @@ NOT_VERSIONED = {"slug", "ready", "release_at", "translated_from", "text_modifie
 WORD_OR_BREAK = re.compile(r"\S+|\n")
 
 
-def versioned_fields():
-    """The translated text fields, without those deciding addresses and visibility, in the
-    model's order."""
-    translated = translator.get_options_for_model(Article).fields
+def versioned_fields(model=Article):
+    """The translated text fields of `model`, without those deciding addresses and
+    visibility, in the model's order."""
+    translated = translator.get_options_for_model(model).fields
     return [
         field.name
-        for field in Article._meta.fields
+        for field in model._meta.fields
         if field.name in translated and field.name not in NOT_VERSIONED
     ]
 
 
-def versioned_columns():
-    return [f"{field}_{code}" for field in versioned_fields() for code in language_codes()]
+def versioned_columns(model=Article):
+    return [f"{field}_{code}" for field in versioned_fields(model) for code in language_codes()]
 
 
-reversion.register(Article, fields=versioned_columns())
+def register(model):
+    """Keep revisions of `model`'s texts: once for each kind of content."""
+    reversion.register(model, fields=versioned_columns(model))
+
+
+register(Article)
 
 
 def save_revision(article, *, by, comment=""):
@@ -55,7 +61,7 @@ def save_revision(article, *, by, comment=""):
 def save_revision_if_changed(article, *, by, comment=""):
     """`save_revision()`, unless the newest revision already holds these texts."""
     newest = revisions_of(article).first()
-    texts = {column: getattr(article, column) for column in versioned_columns()}
+    texts = current_texts(article)
     if newest is None or any(newest.field_dict.get(k) != v for k, v in texts.items()):
         save_revision(article, by=by, comment=comment)
 
@@ -68,11 +74,11 @@ def revisions_of(article):
 def compare(older, newer):
     """[(language code, [(field label, diff html), ...]), ...] for what changed between two
     versions, language by language; unchanged fields and languages are left out."""
-    return compare_texts(older.field_dict, newer.field_dict)
+    return compare_texts(older.field_dict, newer.field_dict, model=newer._model)
 
 
-def compare_texts(before, after, languages=None):
-    """`compare()` of two {column: text} dicts, over `languages` (default: all)."""
+def compare_texts(before, after, languages=None, model=Article):
+    """`compare()` of two {column: text} dicts of `model`, over `languages` (default: all)."""
     return [
         (
             code,
@@ -81,17 +87,17 @@ def compare_texts(before, after, languages=None):
                 for label, column in fields
             ],
         )
-        for code, fields in changed_columns(before, after, languages)
+        for code, fields in changed_columns(before, after, languages, model)
     ]
 
 
-def changed_columns(before, after, languages=None):
+def changed_columns(before, after, languages=None, model=Article):
     """[(language code, [(field label, column), ...]), ...] of the texts that differ."""
     changes = []
     for code in languages or language_codes():
         fields = [
-            (Article._meta.get_field(field).verbose_name, f"{field}_{code}")
-            for field in versioned_fields()
+            (model._meta.get_field(field).verbose_name, f"{field}_{code}")
+            for field in versioned_fields(model)
             if (before.get(f"{field}_{code}") or "") != (after.get(f"{field}_{code}") or "")
         ]
         if fields:
@@ -104,7 +110,7 @@ def change_summary(older, newer):
     "EN: title, body · FR: body"."""
     if older is None:
         return _("First revision")
-    changes = changed_columns(older.field_dict, newer.field_dict)
+    changes = changed_columns(older.field_dict, newer.field_dict, model=newer._model)
     if not changes:
         return _("No change to the texts")
     return " · ".join(
@@ -114,14 +120,14 @@ def change_summary(older, newer):
 
 
 def current_texts(article):
-    return {column: getattr(article, column) for column in versioned_columns()}
+    return {column: getattr(article, column) for column in versioned_columns(type(article))}
 
 
 def restored_texts(article, version, languages):
     """The article's texts once `version`'s are put back in `languages`."""
     texts = current_texts(article)
     for code in languages:
-        for field in versioned_fields():
+        for field in versioned_fields(type(article)):
             column = f"{field}_{code}"
             if column in version.field_dict:
                 texts[column] = version.field_dict[column]

@@ -13,13 +13,14 @@ from django.utils import timezone, translation
 from modeltranslation.translator import translator
 
 from articles.models import Article, ArticleAuthor, language_codes, live_condition
+from articles.publishable import Status
 
 AUTHOR = "Author"
 EDITOR = "Editor"
 TRANSLATOR = "Translator ({language})"
 
 # States in which an author may still change their own article.
-AUTHOR_EDITABLE_STATES = {Article.Status.DRAFT, Article.Status.REVIEW}
+AUTHOR_EDITABLE_STATES = {Status.DRAFT, Status.REVIEW}
 
 
 def translator_group(code):
@@ -38,9 +39,9 @@ def release_field_names():
     return [f"{field}_{code}" for field in RELEASE_FIELDS for code in language_codes()]
 
 
-def translated_field_names(language):
-    """The `<field>_<language>` columns a translator into `language` may edit."""
-    fields = translator.get_options_for_model(Article).fields
+def translated_field_names(language, model=Article):
+    """The `<field>_<language>` columns of `model` a translator into `language` may edit."""
+    fields = translator.get_options_for_model(model).fields
     return [f"{field}_{language}" for field in fields if field not in RELEASE_FIELDS]
 
 
@@ -53,11 +54,11 @@ def translator_languages(user):
     return [code for code in language_codes() if user.has_perm(f"articles.translate_{code}")]
 
 
-def desk_visibility(user):
-    """The condition for an article to be visible to `user` on the desk (see
-    `Article.objects.visible_to()`).
+def desk_visibility(user, model=Article):
+    """The condition for an item of `model` (an article, a site page...) to be visible to
+    `user` on the desk (see `PublishableQuerySet.visible_to()`).
 
-    Editors see everything. Anyone else sees every article live in some language, the
+    Editors see everything. Anyone else sees every item live in some language, the
     articles they sign, and, as a translator, those whose original is ready for translation
     into one of their languages: an embargoed story stays with those who work on it.
     """
@@ -65,7 +66,7 @@ def desk_visibility(user):
         return Q()
     now = timezone.now()
     visible = reduce(operator.or_, (live_condition(code, now) for code in language_codes()))
-    if user.is_authenticated:
+    if user.is_authenticated and issubclass(model, Article):
         signed = ArticleAuthor.objects.filter(article=OuterRef("pk"), author__user=user)
         visible |= Exists(signed)
     for code in translator_languages(user):
@@ -75,8 +76,18 @@ def desk_visibility(user):
     return visible
 
 
-def is_author_of(user, article):
-    return article.pk is not None and article.bylines.filter(author__user=user).exists()
+def is_author_of(user, item):
+    """Does `user` sign `item`? Only articles have bylines."""
+    return (
+        isinstance(item, Article)
+        and item.pk is not None
+        and item.bylines.filter(author__user=user).exists()
+    )
+
+
+def may_change(user, item):
+    """Does `user` hold the permission to change items of `item`'s kind?"""
+    return user.has_perm(f"{item._meta.app_label}.change_{item._meta.model_name}")
 
 
 def translation_languages(user, article):
@@ -87,13 +98,15 @@ def translation_languages(user, article):
     return [
         code
         for code in language_codes()
-        if code != article.original_language and user.has_perm(f"articles.translate_{code}")
+        if code != article.original_language
+        and user.has_perm(f"articles.translate_{code}")
+        and may_change(user, article)
     ]
 
 
 def can_edit_everything(user, article):
     """Editors always; authors on their own articles while draft or in review."""
-    if not user.has_perm("articles.change_article"):
+    if not may_change(user, article):
         return False
     if is_editor(user):
         return True
@@ -102,9 +115,7 @@ def can_edit_everything(user, article):
 
 def can_edit(user, article):
     """May `user` change anything at all on `article`?"""
-    return can_edit_everything(user, article) or (
-        user.has_perm("articles.change_article") and bool(translation_languages(user, article))
-    )
+    return can_edit_everything(user, article) or bool(translation_languages(user, article))
 
 
 def can_edit_language(user, article, language):
@@ -113,6 +124,4 @@ def can_edit_language(user, article, language):
 
 
 def can_submit(user, article):
-    return is_editor(user) or (
-        user.has_perm("articles.change_article") and is_author_of(user, article)
-    )
+    return is_editor(user) or (may_change(user, article) and is_author_of(user, article))

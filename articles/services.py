@@ -1,7 +1,9 @@
-"""Workflow transitions of an article: the only place its status or publication time changes.
+"""Workflow transitions of an article or any other kind of content (`articles.publishable`):
+the only place its status or publication time changes.
 
 Each function checks that `by` may do it and that the article is in a state that allows it,
-then saves and records an `ArticleEvent`. The admin, commands and tests all call these.
+then saves and records an event in its history (`ContentEvent`). The admin, commands and
+tests all call these.
 Refusals raise `PermissionDenied` (not allowed) or `ValidationError` (not possible now).
 """
 
@@ -16,11 +18,11 @@ from django.utils.translation import gettext as _
 from articles import roles
 from articles.changes import articles_changed
 from articles.models import Article, ArticleEvent, language_codes
+from articles.publishable import ContentEvent, Status
 
 logger = logging.getLogger(__name__)
 
-Status = Article.Status
-Action = ArticleEvent.Action
+Action = ContentEvent.Action
 
 
 def check_submit_for_review(article, by):
@@ -112,8 +114,8 @@ def record_event(article, *, by, action, published_at=None, language=""):
     """Writes `action` into the article's history, and nothing else: what follows the
     change itself (the page cache, the search index) follows its save, see
     `articles.changes`."""
-    return ArticleEvent.objects.create(
-        article=article, action=action, by=by, published_at=published_at, language=language
+    return article.events.create(
+        action=action, by=by, published_at=published_at, language=language
     )
 
 

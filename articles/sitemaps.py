@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, Section, Topic, language_codes
+from articles.publishable import publishable_kinds
 from authors.models import Author
 from newsroom.languages import default_language_of
 from newsroom.pagecache.remembered import remembered_until_changed
@@ -85,7 +86,44 @@ class TranslatedSitemap(Sitemap):
         return urls
 
 
-class ArticleSitemap(TranslatedSitemap):
+class LiveItemSitemap(TranslatedSitemap):
+    """The items of a kind of content (`model`) live in some language, each in the
+    languages readers see it in."""
+
+    model = None
+
+    def visibility_fields(self):
+        fields = ["pk", "original_language", "status", "published_at"]
+        for code in language_codes():
+            fields += [
+                f"slug_{code}",
+                f"ready_{code}",
+                f"release_at_{code}",
+                f"text_modified_at_{code}",
+            ]
+        return fields
+
+    def items(self):
+        return (
+            self.model.objects.live_in_any_language()
+            .only(*self.visibility_fields())
+            .order_by("pk")
+        )
+
+    def get_languages_for_item(self, item):
+        return item.released_languages()
+
+    def original_language(self, item):
+        return item.original_language
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item, language):
+        return item.modified_at(language)
+
+
+class ArticleSitemap(LiveItemSitemap):
     """Live articles, in pages by ranges of ids.
 
     Page N holds the live articles whose id is in ((N - 1) × n, N × n], n being
@@ -98,21 +136,11 @@ class ArticleSitemap(TranslatedSitemap):
     # URLs a page at most, one per language version, each with an alternate per language:
     # 1,000 articles, about 1.3 MB, in three languages (the protocol allows 50,000 and 50 MB).
     limit = 3000
+    model = Article
 
     @property
     def articles_per_page(self):
         return self.limit // len(language_codes())
-
-    def items(self):
-        fields = ["pk", "original_language", "status", "published_at"]
-        for code in language_codes():
-            fields += [
-                f"slug_{code}",
-                f"ready_{code}",
-                f"release_at_{code}",
-                f"text_modified_at_{code}",
-            ]
-        return Article.objects.live_in_any_language().only(*fields).order_by("pk")
 
     def page_items(self, page):
         number = page_number(page)
@@ -157,18 +185,6 @@ class ArticleSitemap(TranslatedSitemap):
             page = row.pop("page")
             pages[page] = max(moment for moment in row.values() if moment is not None)
         return list(pages.items())
-
-    def get_languages_for_item(self, article):
-        return article.released_languages()
-
-    def original_language(self, article):
-        return article.original_language
-
-    def location(self, article):
-        return article.get_absolute_url()
-
-    def lastmod(self, article, language):
-        return article.modified_at(language)
 
 
 class HomeSitemap(TranslatedSitemap):
@@ -220,9 +236,21 @@ class AuthorSitemap(TranslatedSitemap):
         return getattr(author, f"last_live_{language}")
 
 
+def other_kinds_sitemaps():
+    """One sitemap for each kind of content besides articles, named after it ("pages")."""
+    return {
+        str(kind._meta.app_label): type(
+            f"{kind.__name__}Sitemap", (LiveItemSitemap,), {"model": kind}
+        )
+        for kind in publishable_kinds()
+        if kind is not Article
+    }
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,
+    **other_kinds_sitemaps(),
     "sections": SectionSitemap,
     "topics": TopicSitemap,
     "authors": AuthorSitemap,

@@ -1,6 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
 from articles.models import Article, Section, Topic
+from articles.publishable import PUBLISHABLE_TRANSLATED_FIELDS
 
 
 @register(Section)
@@ -18,20 +19,15 @@ class TopicTranslationOptions(TranslationOptions):
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
     fields = (
-        "title",
-        "slug",
+        *PUBLISHABLE_TRANSLATED_FIELDS,
         "standfirst",
-        "body",
         "seo_title",
         "seo_description",
         "image_alt",
         "image_caption",
         "image_credit",
-        "ready",
-        "release_at",
         "translated_from",
         "correction",
-        "text_modified_at",
     )
     empty_values = {"slug": None}
     # An article is public only in the languages it is translated into: never fall back.

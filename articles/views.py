@@ -33,6 +33,7 @@ from articles.models import (
     language_codes,
     live_condition,
 )
+from articles.publishable import next_visibility_change
 from articles.search import MAX_RESULTS, search_articles
 from articles.sitemaps import SITEMAPS, news_articles
 from authors.models import Author
@@ -58,7 +59,7 @@ class PublicPageMixin(CachedPageMixin):
 
     @cached_property
     def next_visibility_change(self):
-        return Article.objects.next_visibility_change()
+        return next_visibility_change()
 
     def page_expires_at(self):
         changes = [self.next_visibility_change, self.shown_notice_end()]
@@ -81,9 +82,7 @@ class PublicPageMixin(CachedPageMixin):
 
 def site_wide_page(view, query_parameters=()):
     """A feed or sitemap: cached until any content changes or the schedule does."""
-    return cached_page(
-        page_contract.site_wide(), Article.objects.next_visibility_change, query_parameters
-    )(view)
+    return cached_page(page_contract.site_wide(), next_visibility_change, query_parameters)(view)
 
 
 class LiveArticleListMixin(PublicPageMixin):
@@ -148,41 +147,65 @@ class HomeView(PublicPageMixin, TemplateView):
         ]
 
 
-class ArticleDetailView(PublicPageMixin, DetailView):
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
+class LiveItemDetailView(PublicPageMixin, DetailView):
+    """The page of one item of a kind of content (`model`) live in the active language,
+    found by that language's slug. At the slug of a version not live in this language, a
+    404 that names the languages it is in (`articles/article_unavailable.html`)."""
+
+    def live_items(self, code):
+        return self.model.objects.live(code).for_reading(code)
 
     def get_object(self, queryset=None):
         code = active_language()
-        articles = Article.objects.live(code).for_reading(code).select_related("section")
-        return get_object_or_404(articles, **{f"slug_{code}": self.kwargs["slug"]})
+        return get_object_or_404(self.live_items(code), **{f"slug_{code}": self.kwargs["slug"]})
 
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            article = Article.objects.released_under_any_slug(self.kwargs["slug"])
-            if article is None:
+            item = self.model.objects.released_under_any_slug(self.kwargs["slug"])
+            if item is None:
                 raise
-            links = language_links(
-                lambda code: article.get_absolute_url(code) if article.is_live(code) else None
-            )
+            links = live_language_links(item)
             context = {"language_links": links, "available": [link for link in links if link.url]}
             return TemplateResponse(
                 request, "articles/article_unavailable.html", context, status=404
             )
 
     def get_context_data(self, **kwargs):
-        article = self.object
-        previous_article, next_article, more_on_this_topic = self.reading_links(article)
         return super().get_context_data(
-            metadata=self.page_metadata(article),
+            metadata=self.page_metadata(self.object),
+            language_links=live_language_links(self.object),
+            **kwargs,
+        )
+
+    def page_tags(self, context):
+        # Links in the body follow the linked articles' releases and addresses.
+        return [
+            *super().page_tags(context),
+            *[page_contract.article_entry(pk) for pk in linked_article_ids(self.object.body)],
+        ]
+
+
+def live_language_links(item):
+    """The language switcher's links to the versions of `item` readers may see."""
+    return language_links(lambda code: item.get_absolute_url(code) if item.is_live(code) else None)
+
+
+class ArticleDetailView(LiveItemDetailView):
+    model = Article
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def live_items(self, code):
+        return super().live_items(code).select_related("section")
+
+    def get_context_data(self, **kwargs):
+        previous_article, next_article, more_on_this_topic = self.reading_links(self.object)
+        return super().get_context_data(
             previous_article=previous_article,
             next_article=next_article,
             more_on_this_topic=more_on_this_topic,
-            language_links=language_links(
-                lambda code: article.get_absolute_url(code) if article.is_live(code) else None
-            ),
             **kwargs,
         )
 
@@ -213,16 +236,14 @@ class ArticleDetailView(PublicPageMixin, DetailView):
                 ]
                 if shown is not None
             ],
-            # Links in the body follow the linked articles' releases and addresses.
-            *[page_contract.article_entry(pk) for pk in linked_article_ids(article.body)],
         ]
 
 
-class ArticlePreviewView(ArticleDetailView):
-    """An article exactly as readers will see it, before it is public: for the desk only.
+class PreviewMixin:
+    """An item exactly as readers will see it, before it is public: for the desk only.
 
-    The admin builds it with `article` (saved, or carrying unsaved form changes) and
-    `preview_url(code)`, after checking the user's right to edit the article. Never cached,
+    The admin builds it with `article` (the item, saved, or carrying unsaved form changes)
+    and `preview_url(code)`, after checking the user's right to edit it. Never cached,
     never indexed.
     """
 
@@ -241,11 +262,6 @@ class ArticlePreviewView(ArticleDetailView):
 
     post = get
 
-    def reading_links(self, article):
-        # Found afresh: the article may carry unsaved changes (its section, its topics).
-        previous_article, next_article = article.section_neighbours()
-        return previous_article, next_article, article.more_on_this_topic()
-
     def page_metadata(self, article):
         # No canonical address, structured data or social cards for an unpublished page.
         return None
@@ -260,6 +276,13 @@ class ArticlePreviewView(ArticleDetailView):
             ),
         )
         return context
+
+
+class ArticlePreviewView(PreviewMixin, ArticleDetailView):
+    def reading_links(self, article):
+        # Found afresh: the article may carry unsaved changes (its section, its topics).
+        previous_article, next_article = article.section_neighbours()
+        return previous_article, next_article, article.more_on_this_topic()
 
 
 class SectionView(LiveArticleListMixin, ListView):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "authors",
     "articles",
+    "pages",
     "newsroom.notices",
     "newsroom.pagecache",
     "newsroom.frontcache",

@@ -48,6 +48,7 @@ if apps.is_installed("django.contrib.admin"):
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("authors/", include("authors.urls")),
+    path("pages/", include("pages.urls")),
 )
 
 if settings.DEBUG:

@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
 from authors.models import Author
+from pages.models import Page
 
 # A valid language code (Klingon) that no newsroom will add to LANGUAGES: the tests' example
 # of a language the site does not publish in.
@@ -116,3 +117,26 @@ class ArticleFactory(DjangoModelFactory):
         if create and extracted:
             for position, target in enumerate(extracted):
                 RelatedArticle.objects.create(source=self, target=target, position=position)
+
+
+class PageFactory(DjangoModelFactory):
+    """A live English site page listed in the footer; `fr=True` adds a ready French
+    version."""
+
+    class Meta:
+        model = Page
+
+    class Params:
+        fr = factory.Trait(
+            title_fr=factory.LazyAttribute(lambda o: f"{o.title_en} (FR)"),
+            body_fr="<p>La page en français.</p>",
+            ready_fr=True,
+        )
+
+    title_en = factory.Sequence(lambda n: f"Site page {n}")
+    body_en = "<p>What this page says.</p>"
+    ready_en = True
+    in_footer = True
+    footer_position = factory.Sequence(int)
+    status = Page.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))

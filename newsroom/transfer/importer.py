@@ -2,7 +2,8 @@
 transaction.
 
 A source (`newsroom.transfer.jsonfile.JsonSource`, `newsroom.transfer.wordpress.WxrSource`)
-yields `Record`s in dependency order (authors, sections, topics, articles) and can be read
+yields `Record`s in dependency order (authors, sections, topics, articles, site pages) and
+can be read
 twice: once to check, once to write. Both passes stream, so a large file is never held in memory.
 """
 
@@ -26,6 +27,7 @@ from jsonschema import Draft202012Validator
 from modeltranslation.translator import translator
 from reversion.models import Revision, Version
 
+from articles import page_contract
 from articles.changes import article_saves_deferred
 from articles.embeds import thumbnails, without_thumbnail
 from articles.invalidation import mark_articles_changed
@@ -46,16 +48,22 @@ from articles.services import record_event
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
 from newsroom.images.uploads import verified_image
+from newsroom.pagecache.tags import mark_changed
 from newsroom.permalinks.models import Redirect, normalize_path
 from newsroom.transfer.models import SourceKey
+from pages.changes import pages_changed
+from pages.models import Page
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "newsroom-articles.schema.json"
-MODELS = {"author": Author, "section": Section, "topic": Topic, "article": Article}
+MODELS = {"author": Author, "section": Section, "topic": Topic, "article": Article, "page": Page}
+# The kinds of content (`articles.publishable`): never brought back once deleted here.
+PUBLISHABLE = {"article", "page"}
 PLURALS = {
     "author": "authors",
     "section": "sections",
     "topic": "topics",
     "article": "articles",
+    "page": "pages",
     "image": "images",
     "redirect": "redirects",
 }
@@ -74,13 +82,15 @@ TRANSLATED = {
 AUTHOR_LINKS = ["email", "website", "mastodon", "bluesky", "x", "linkedin"]
 SLUG_COLUMNS = {
     "author": ["slug"],
-    **dict.fromkeys(["section", "topic", "article"], [f"slug_{c}" for c in language_codes()]),
+    **dict.fromkeys(
+        ["section", "topic", "article", "page"], [f"slug_{c}" for c in language_codes()]
+    ),
 }
 
 
 @dataclass(frozen=True)
 class Record:
-    kind: str  # "author", "section", "topic" or "article"
+    kind: str  # "author", "section", "topic", "article" or "page"
     location: str  # where the item is in the file, for messages
     data: dict
 
@@ -297,8 +307,9 @@ class Checker:
         self.languages = set(language_codes())
         self.known = existing_keys()
         self.seen = {kind: {} for kind in MODELS}  # key -> location
-        self.article_languages = defaultdict(dict)  # key -> {language: location}
-        self.article_state = {}  # key -> (location, status, original, ready languages)
+        self.item_languages = defaultdict(dict)  # (kind, key) -> {language: location}
+        # (kind, key) -> (location, status, original, ready languages) of articles and pages
+        self.item_state = {}
         self.slugs = defaultdict(dict)  # (kind, language) -> {slug: (key, location)}
         self.old_paths = {}  # path -> location
         self.references = []  # (location, kind, key, is_required)
@@ -421,16 +432,32 @@ class Checker:
             )
 
     def check_article(self, location, data):
+        self.check_publishable("article", location, data)
+        self.references.append((f"{location}.section", "section", data["section"], True))
+        for index, topic in enumerate(data.get("topics", [])):
+            self.references.append((f"{location}.topics[{index}]", "topic", topic, True))
+        for index, author in enumerate(data["authors"]):
+            self.references.append((f"{location}.authors[{index}]", "author", author, True))
+        for index, related in enumerate(data.get("related", [])):
+            self.references.append((f"{location}.related[{index}]", "article", related, False))
+        if data.get("lead_image"):
+            self.check_image(f"{location}.lead_image", data["lead_image"])
+
+    def check_page(self, location, data):
+        self.check_publishable("page", location, data)
+
+    def check_publishable(self, kind, location, data):
+        """What an article and a site page share: their translations, dates and slugs."""
         key = data["key"]
-        languages = self.article_languages[key]
+        languages = self.item_languages[(kind, key)]
         for language in data["translations"]:
             if language in languages:
                 self.report.error(
                     f"{location}.translations.{language}",
-                    f"article {key!r} already has this translation at {languages[language]}",
+                    f"{kind} {key!r} already has this translation at {languages[language]}",
                 )
             languages[language] = location
-        self.seen["article"].setdefault(key, location)
+        self.seen[kind].setdefault(key, location)
         self.check_time(f"{location}.published_at", data.get("published_at"))
         self.check_time(f"{location}.modified_at", data.get("modified_at"))
         ready = set()
@@ -454,25 +481,12 @@ class Checker:
                 )
             if texts.get("slug"):
                 self.check_slug(
-                    "article",
-                    language,
-                    texts["slug"],
-                    key,
-                    f"{location}.translations.{language}.slug",
+                    kind, language, texts["slug"], key, f"{location}.translations.{language}.slug"
                 )
-        previous = self.article_state.get(key)
+        previous = self.item_state.get((kind, key))
         if previous:
             ready |= previous[3]
-        self.article_state[key] = (location, data["status"], data["original_language"], ready)
-        self.references.append((f"{location}.section", "section", data["section"], True))
-        for index, topic in enumerate(data.get("topics", [])):
-            self.references.append((f"{location}.topics[{index}]", "topic", topic, True))
-        for index, author in enumerate(data["authors"]):
-            self.references.append((f"{location}.authors[{index}]", "author", author, True))
-        for index, related in enumerate(data.get("related", [])):
-            self.references.append((f"{location}.related[{index}]", "article", related, False))
-        if data.get("lead_image"):
-            self.check_image(f"{location}.lead_image", data["lead_image"])
+        self.item_state[(kind, key)] = (location, data["status"], data["original_language"], ready)
 
     def finish(self):
         """Checks that need the whole file: references, required translations, slugs in use."""
@@ -483,13 +497,13 @@ class Checker:
                 self.report.error(location, f"unknown {kind} {key!r}")
             else:
                 self.report.warn(location, f"unknown {kind} {key!r}: link left out")
-        for key, (location, status, original, ready) in self.article_state.items():
-            if key in self.known["article"]:
+        for (kind, key), (location, status, original, ready) in self.item_state.items():
+            if key in self.known[kind]:
                 continue
             if status == Article.Status.PUBLISHED and original not in ready:
                 self.report.error(
                     f"{location}.translations.{original}",
-                    "a published article needs its original language translated and ready "
+                    f"a published {kind} needs its original language translated and ready "
                     "(title, body and ready: true)",
                 )
         if not self.suggested_slugs:
@@ -517,22 +531,24 @@ def chunked(items, size):
         yield items[start : start + size]
 
 
-def save_first_revisions(article_ids, comment):
-    """The first revision of each of these articles, in bulk, as `save_revision()` keeps one
-    (its texts serialized by django-reversion's format for Article)."""
-    articles = list(Article.objects.filter(pk__in=article_ids))
+def save_first_revisions(article_ids, comment, model=Article):
+    """The first revision of each of these articles (or items of `model`), in bulk, as
+    `save_revision()` keeps one (its texts serialized by django-reversion's format)."""
+    articles = list(model.objects.filter(pk__in=article_ids))
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=timezone.now(), comment=comment) for _article in articles]
     )
-    content_type = ContentType.objects.get_for_model(Article)
+    content_type = ContentType.objects.get_for_model(model)
     Version.objects.bulk_create(
         Version(
             revision=revision,
             object_id=str(article.pk),
             content_type=content_type,
-            db=router.db_for_write(Article),
+            db=router.db_for_write(model),
             format="json",
-            serialized_data=serializers.serialize("json", [article], fields=versioned_columns()),
+            serialized_data=serializers.serialize(
+                "json", [article], fields=versioned_columns(model)
+            ),
             object_repr=str(article),
         )
         for revision, article in zip(revisions, articles, strict=True)
@@ -561,8 +577,8 @@ class Writer:
         self.related = {}  # article key -> related article keys
         self.written_articles = set()
         self.written = []  # (kind, key, pk, digest) of every object written
-        self.new_articles = []  # ids of the articles created, for their first revisions
-        self.modified_at = {}  # article id -> last modification at the source
+        self.new_items = defaultdict(list)  # kind -> ids created, for their first revisions
+        self.modified_at = defaultdict(dict)  # kind -> {id: last modification at the source}
         self.old_addresses = {}  # old path -> (content type id, object id, language)
         self.slug_owners = {}  # (model, column) -> {slug: pk}, read when first needed
         self.location = None
@@ -591,7 +607,7 @@ class Writer:
             return "write", None
         imported_digest, fingerprint = state
         if key not in self.ids[kind]:
-            if kind != "article":
+            if kind not in PUBLISHABLE:
                 return "write", None
             reason = DELETED_HERE
         else:
@@ -739,55 +755,10 @@ class Writer:
 
     def write_article(self, data):
         article, created = self.fetch("article", data["key"])
-        old_slugs = {code: getattr(article, f"slug_{code}") for code in language_codes()}
-        was_scheduled_at = article.published_at if article.is_scheduled else None
-        article.status = data["status"]
-        article.original_language = data["original_language"]
         article.section_id = self.ids["section"][data["section"]]
-        if data.get("published_at"):
-            article.published_at = parse_time(data["published_at"])
-        for language, texts in data["translations"].items():
-            for name in TRANSLATED["article"]:
-                if name not in texts:
-                    continue
-                value = texts[name]
-                if name in ("release_at", "text_modified_at"):
-                    value = parse_time(value) if value else None
-                elif name == "slug":
-                    value = self.free_slug(Article, f"slug_{language}", value, article)
-                    value = value or old_slugs[language]
-                elif name == "body" and value and self.write_files:
-                    value = self.with_embed_thumbnails(value, data["key"])
-                setattr(article, f"{name}_{language}", value)
         if data.get("lead_image") and self.write_files:
             article.lead_image = self.stored_image(data["lead_image"], "articles")
-        # The import moment is no edit of the text: readers' "updated" times stay as they were.
-        if created:
-            with article_saves_deferred():
-                article.save(stamp_text_changes=False)
-        else:
-            article.save(stamp_text_changes=False)
-        if article.is_scheduled and article.published_at != was_scheduled_at:
-            # As when an editor schedules it: `publish_scheduled` performs what follows
-            # its going live, and the history shows it.
-            record_event(
-                article,
-                by=None,
-                action=ArticleEvent.Action.SCHEDULED,
-                published_at=article.published_at,
-            )
-        # The history starts with the imported texts: the first edit on the desk can be
-        # compared with them (a new article's first revision is written by `finish()`).
-        if created:
-            self.new_articles.append(article.pk)
-        else:
-            save_revision_if_changed(article, by=None, comment="Imported")
-        if data.get("modified_at"):
-            # The source's own last change, not the moment of the import (auto_now would
-            # set that): readers, feeds and sitemaps date the article by it.
-            self.modified_at[article.pk] = parse_time(data["modified_at"])
-        if not created:
-            Redirect.objects.remember_slug_changes(article, old_slugs)
+        self.write_publishable("article", article, created, data)
         self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])
         topic_ids = [self.ids["topic"][key] for key in dict.fromkeys(data.get("topics", []))]
         if created:
@@ -801,6 +772,63 @@ class Writer:
             self.related[data["key"]] = data["related"]
         self.written_articles.add(article.pk)
         return self.finish_item("article", data, article, created, data["translations"])
+
+    def write_page(self, data):
+        page, created = self.fetch("page", data["key"])
+        if "in_footer" in data:
+            page.in_footer = data["in_footer"]
+        self.write_publishable("page", page, created, data)
+        return self.finish_item("page", data, page, created, data["translations"])
+
+    def write_publishable(self, kind, item, created, data):
+        """What an article and a site page share: status, dates, translations, the
+        history's first steps, redirects after a slug change."""
+        old_slugs = {code: getattr(item, f"slug_{code}") for code in language_codes()}
+        was_scheduled_at = item.published_at if item.is_scheduled else None
+        item.status = data["status"]
+        item.original_language = data["original_language"]
+        if data.get("published_at"):
+            item.published_at = parse_time(data["published_at"])
+        for language, texts in data["translations"].items():
+            for name in TRANSLATED[kind]:
+                if name not in texts:
+                    continue
+                value = texts[name]
+                if name in ("release_at", "text_modified_at"):
+                    value = parse_time(value) if value else None
+                elif name == "slug":
+                    value = self.free_slug(type(item), f"slug_{language}", value, item)
+                    value = value or old_slugs[language]
+                elif name == "body" and value and self.write_files:
+                    value = self.with_embed_thumbnails(value, data["key"])
+                setattr(item, f"{name}_{language}", value)
+        # The import moment is no edit of the text: readers' "updated" times stay as they were.
+        if created and kind == "article":
+            with article_saves_deferred():
+                item.save(stamp_text_changes=False)
+        else:
+            item.save(stamp_text_changes=False)
+        if item.is_scheduled and item.published_at != was_scheduled_at:
+            # As when an editor schedules it: `publish_scheduled` performs what follows
+            # its going live, and the history shows it.
+            record_event(
+                item,
+                by=None,
+                action=ArticleEvent.Action.SCHEDULED,
+                published_at=item.published_at,
+            )
+        # The history starts with the imported texts: the first edit on the desk can be
+        # compared with them (a new item's first revision is written by `finish()`).
+        if created:
+            self.new_items[kind].append(item.pk)
+        else:
+            save_revision_if_changed(item, by=None, comment="Imported")
+        if data.get("modified_at"):
+            # The source's own last change, not the moment of the import (auto_now would
+            # set that): readers, feeds and sitemaps date the item by it.
+            self.modified_at[kind][item.pk] = parse_time(data["modified_at"])
+        if not created:
+            Redirect.objects.remember_slug_changes(item, old_slugs)
 
     def write_byline(self, article, created, author_ids):
         author_ids = list(dict.fromkeys(author_ids))
@@ -834,20 +862,28 @@ class Writer:
         self.store_old_addresses()
         # The source's last change is that of the texts it carries, in every language.
         text_times = [f"text_modified_at_{code}" for code in language_codes()]
-        Article.objects.bulk_update(
-            [
-                Article(pk=pk, updated_at=moment, **dict.fromkeys(text_times, moment))
-                for pk, moment in self.modified_at.items()
-            ],
-            ["updated_at", *text_times],
-            batch_size=500,
-        )
-        for article_ids in chunked(self.new_articles, 500):
+        for kind in PUBLISHABLE:
+            model = MODELS[kind]
+            model.objects.bulk_update(
+                [
+                    model(pk=pk, updated_at=moment, **dict.fromkeys(text_times, moment))
+                    for pk, moment in self.modified_at[kind].items()
+                ],
+                ["updated_at", *text_times],
+                batch_size=500,
+            )
+            for ids in chunked(self.new_items[kind], 500):
+                save_first_revisions(ids, comment="Imported", model=model)
+        for article_ids in chunked(self.new_items["article"], 500):
             refresh_search_index(article_ids)
-            save_first_revisions(article_ids, comment="Imported")
         self.store_import_states()
         for article_ids in chunked(sorted(self.written_articles), 500):
             mark_articles_changed(article_ids)
+        if self.written_articles:
+            # New articles are saved without their receivers: a section may have its first.
+            mark_changed(page_contract.navigation())
+        # Their dates were written in bulk, after the saves that marked them.
+        pages_changed(self.modified_at["page"])
 
     def store_import_states(self):
         """Each written object's key, with the digest of its item and the fingerprint of

@@ -1,10 +1,11 @@
 """WordPress export files (WXR 1.0 to 1.2) as import records.
 
 Authors become authors; top-level categories (or the ones chosen with `sections`) become
-sections and the others topics; tags become topics. Posts become articles; the posts of one
-Polylang or WPML translation group become one article with a translation per language.
-Pages, attachments and menus are not articles: they are counted as skipped (attachments
-give featured images).
+sections and the others topics; tags become topics. Posts become articles and pages site
+pages; the posts (or pages) of one Polylang or WPML translation group become one article
+(or page) with a translation per language. Attachments give featured images; their own
+pages are not imported but redirect to the post or page they belong to. Comments and menus
+are not imported: the report counts them.
 
 Nothing the old site did not show becomes public: password-protected, private, pending and
 draft posts, and scheduled posts WordPress never published, arrive as drafts (or as an
@@ -50,6 +51,10 @@ STATUSES = {
 }
 UNTITLED_WORDS = 10
 STATUS_RANK = {"published": 2, "review": 1, "draft": 0}
+# WordPress post type -> what it becomes here.
+KINDS = {"post": "article", "page": "page"}
+# What a site page keeps of a post's texts.
+PAGE_TEXTS = {"title", "slug", "body", "ready"}
 # Polylang stores a translation group as a serialized PHP array {language: term or post id}.
 SERIALIZED_PAIR = re.compile(r's:\d+:"([^"]+)";i:(\d+);')
 
@@ -94,6 +99,7 @@ def parse_item(element):
         for c in element
         if local_name(c.tag) == "category"
     ]
+    item["comments"] = sum(1 for child in element if local_name(child.tag) == "wp:comment")
     item["meta"] = {}
     for meta in element:
         if local_name(meta.tag) == "wp:postmeta":
@@ -265,6 +271,7 @@ class WxrSource:
         self.term_groups = {}  # term id -> (group name, language)
         self.posts = {}  # post id -> metadata of a post that becomes a translation
         self.attachments = {}  # attachment id -> (file, alt text, caption)
+        self.attachment_pages = defaultdict(list)  # post id -> old paths of its attachments
         self.category_posts = Counter()  # nicename -> number of posts filed under it
         self.language_folders = set()  # languages whose addresses start with /<code>/
         index = 0
@@ -332,6 +339,8 @@ class WxrSource:
         post_id = item.get("wp:post_id", "")
         location = f"item {index} (post {post_id})"
         post_type, status = item.get("wp:post_type", "post"), item.get("wp:status", "")
+        for _comment in range(item["comments"]):
+            report.count("skipped", "comment")
         if post_type == "attachment":
             self.attachments[post_id] = (
                 item["meta"].get("_wp_attached_file", "")
@@ -339,8 +348,15 @@ class WxrSource:
                 item["meta"].get("_wp_attachment_image_alt", ""),
                 item.get("excerpt:encoded", ""),
             )
+            parent = item.get("wp:post_parent", "0")
+            if parent != "0":
+                report.count("skipped", "attachment page (redirected to its post or page)")
+                self.attachment_pages[parent] += [
+                    local_path(item.get("link", "")),
+                    f"/?attachment_id={post_id}",
+                ]
             return
-        if post_type != "post" or status not in STATUSES:
+        if post_type not in KINDS or status not in STATUSES:
             report.count("skipped", f"{post_type} ({status or 'no status'})")
             return
         language = self.post_language(item)
@@ -372,7 +388,13 @@ class WxrSource:
             report.note("kept as drafts", hidden)
         creator = item.get("dc:creator", "")
         declared = {author.get("wp:author_login", "") for author in self.authors}
-        if creator and creator not in declared and creator not in self.undeclared_authors:
+        bylined = KINDS[post_type] == "article"
+        if (
+            bylined
+            and creator
+            and creator not in declared
+            and creator not in self.undeclared_authors
+        ):
             report.warn(
                 location, f"author {creator!r} is not declared in the file: made from the login"
             )
@@ -393,6 +415,7 @@ class WxrSource:
         if first_folder in language_codes():
             self.language_folders.add(first_folder)
         self.posts[post_id] = {
+            "kind": KINDS[post_type],
             "index": index,
             "location": location,
             "group": group,
@@ -499,6 +522,7 @@ class WxrSource:
         self.filings = {
             group: self.filing(self.posts[original], report)
             for group, original in self.originals.items()
+            if self.posts[original]["kind"] == "article"
         }
 
     # Authors, sections and topics -----------------------------------------------------
@@ -624,29 +648,39 @@ class WxrSource:
                 )
             read.append(post)
             translations[post["language"]] = self.translation(item, post, report)
+            post_id = item["wp:post_id"]
+            plain = f"/?page_id={post_id}" if post["kind"] == "page" else f"/?p={post_id}"
             old_urls[post["language"]] = sorted(
-                {local_path(post["link"]), f"/?p={item['wp:post_id']}"} - {"/"}
+                {local_path(post["link"]), plain, *self.attachment_pages[post_id]} - {"/"}
             )
             if len(read) < len(self.members[post["group"]]):
                 continue
             del waiting[post["group"]]
             record = self.article_record(post["group"], read, translations, old_urls, report)
-            yield Record("article", ", ".join(p["location"] for p in read), record)
+            kind = self.posts[self.originals[post["group"]]]["kind"]
+            yield Record(kind, ", ".join(p["location"] for p in read), record)
 
     def article_record(self, group, posts, translations, old_urls, report):
-        """The article of a translation group, filed and dated as its original post."""
+        """The article (or site page) of a translation group, filed and dated as its
+        original post."""
         original = self.posts[self.originals[group]]
         record = {
             "key": f"{self.site}/{group}",
             "status": original["status"],
             "original_language": original["language"],
-            "authors": [f"{self.site}/author/{original['creator']}"]
-            if original["creator"]
-            else [],
             "translations": translations,
             "old_urls": old_urls,
-            **self.filings[group],
         }
+        if original["kind"] == "page":
+            record["translations"] = {
+                language: {name: value for name, value in texts.items() if name in PAGE_TEXTS}
+                for language, texts in translations.items()
+            }
+        else:
+            record["authors"] = (
+                [f"{self.site}/author/{original['creator']}"] if original["creator"] else []
+            )
+            record.update(self.filings[group])
         published_at = wp_time(original["post_date_gmt"], UTC) or (
             wp_time(original["post_date"], timezone.get_default_timezone())
             if original["status"] == "published"
@@ -658,7 +692,7 @@ class WxrSource:
         modified = [moment for moment in modified if moment]
         if modified:
             record["modified_at"] = max(modified)
-        image = self.lead_image(original, report)
+        image = self.lead_image(original, report) if original["kind"] == "article" else None
         if image:
             record["lead_image"] = image
         return record

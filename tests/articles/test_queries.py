@@ -7,6 +7,7 @@ related articles and list items.
 import pytest
 from django.urls import reverse
 
+from newsroom.context_processors import navigation
 from newsroom.notices.shown import shown_notice
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 from tests.reading.test_sitemaps import article_sitemap_url
@@ -14,8 +15,8 @@ from tests.reading.test_sitemaps import article_sitemap_url
 pytestmark = pytest.mark.django_db
 
 # Each count includes the one query for the next scheduled change, which bounds how long
-# the page cache may keep the page. The site notice (base.html) is kept in the cache and
-# costs none on a normal page view.
+# the page cache may keep the page. The site notice and the footer's site pages (base.html)
+# are kept in the cache and cost none on a normal page view.
 MAX_QUERIES = {
     "home": 7,
     "article": 8,
@@ -42,7 +43,8 @@ def test_no_public_page_may_need_more_than_the_budget():
 def build_archive(size):
     """`size` articles, each with `size` authors and topics and as many curated links.
 
-    The site notice is looked up once, as by any earlier page view.
+    The site notice, the sections and the footer's pages are looked up once, as by any
+    earlier page view.
     """
     shown_notice()
     section = SectionFactory()
@@ -55,6 +57,7 @@ def build_archive(size):
     article = ArticleFactory(
         translated=True, section=section, topics=topics, authors=authors, related=articles
     )
+    navigation()
     return {
         "home": reverse("articles:home"),
         "article": article.get_absolute_url(),

@@ -18,6 +18,7 @@ from PIL import Image
 from articles.embeds import frame_origins, providers
 from articles.models import Article
 from articles.sanitize import clean_html
+from newsroom.context_processors import navigation
 from tests.desk.conftest import change_form_data
 from tests.factories import ArticleFactory
 from tests.test_translation_desk import translation_data, translation_url
@@ -217,6 +218,7 @@ def test_the_article_page_costs_no_more_queries_with_notes_and_embeds(
         for n in range(20)
     )
     article = ArticleFactory(body_en=body + TABLE)
+    navigation()  # the sections and footer pages, remembered by any earlier page view
     with django_assert_max_num_queries(8):
         response = client.get(article.get_absolute_url("en"))
     assert response.content.decode().count("Load content from Vimeo") == 20

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from authors.models import Author
+from newsroom.context_processors import navigation
 from newsroom.notices.shown import shown_notice
 from tests.articles.test_queries import MAX_QUERIES, build_archive
 from tests.factories import ArticleFactory, AuthorFactory
@@ -156,6 +157,7 @@ def test_teasers_in_lists_show_the_focal_point_crop_lazily_at_its_size(
     for page, url in [("home", "/en/"), ("section", article.section.get_absolute_url())]:
         cache.clear()
         shown_notice()  # As by any earlier page view (see test_queries).
+        navigation()
         with django_assert_max_num_queries(MAX_QUERIES[page]):
             assert client.get(url).status_code == 200
     urls = [

@@ -47,7 +47,14 @@ from authors.models import Author
 from newsroom.notices.models import SiteNotice
 from newsroom.pagecache.middleware import current_page, page_key
 from newsroom.pagecache.recent import recent_pages
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+from pages.models import Page, PageEvent
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PageFactory,
+    SectionFactory,
+    TopicFactory,
+)
 from tests.images import samples
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +137,13 @@ def seed():
         published_at=now - timedelta(hours=2),
         release_at_ru=now + timedelta(hours=1),
     )
+    PageFactory(
+        title_en="About",
+        fr=True,
+        body_en=f'<p>Read <a href="{stored_href(subject.pk)}">the subject</a>.</p>',
+    )
+    PageFactory(title_en="Privacy, in the footer later", published_at=now + timedelta(minutes=45))
+    PageFactory(title_en="Not in the footer", in_footer=False)
     SiteNotice.objects.create(message_en="Maintenance tonight.", is_active=True)
     return subject
 
@@ -163,6 +177,9 @@ def public_urls():
                     slug = item.slug_in(code)
                     for suffix in ["", "-rss", "-atom"]:
                         urls.add(reverse(prefix + suffix, kwargs={"slug": slug}))
+            for page in Page.objects.all():
+                if getattr(page, f"slug_{code}"):
+                    urls.add(page.get_absolute_url(code))
             for author in Author.objects.all():
                 for name in ["authors:detail", "authors:rss", "authors:atom"]:
                     urls.add(reverse(name, kwargs={"slug": author.slug}))
@@ -371,13 +388,13 @@ def save_with(instance, column, value):
 
 
 # Models no public page reads: the desk's history and translation aids, the search index.
-NOT_SHOWN = {ArticleEvent, OriginalText, SearchDocument}
+NOT_SHOWN = {ArticleEvent, OriginalText, SearchDocument, PageEvent}
 
 
 def shown_models():
     models_of_apps = {
         model
-        for app in ["articles", "authors", "notices"]
+        for app in ["articles", "authors", "notices", "pages"]
         for model in apps.get_app_config(app).get_models()
         if not model._meta.proxy
     }
@@ -385,7 +402,11 @@ def shown_models():
 
 
 def visibility():
-    return {article.pk: tuple(article.released_languages()) for article in Article.objects.all()}
+    return {
+        (type(item), item.pk): tuple(item.released_languages())
+        for kind in (Article, Page)
+        for item in kind.objects.all()
+    }
 
 
 def field_change_steps(ledger, subjects):
@@ -405,6 +426,11 @@ def field_change_steps(ledger, subjects):
                 setattr(instance, column.attname, old)
                 instance.save()
                 ledger.check(f"{name}.{column.name} undone")
+
+
+def keep_in_navigation(section):
+    section.in_navigation = True
+    section.save()
 
 
 # -- The test ---------------------------------------------------------------------------------
@@ -430,6 +456,7 @@ def run_every_change(client, clock):
         "notice": SiteNotice.objects.get(),
         "byline": byline,
         "related link": link,
+        "site page": Page.objects.get(title_en="About"),
     }
     # A new model of these apps is changed here too, or said to be shown nowhere.
     assert shown_models() == {type(item) for item in subjects.values()}
@@ -493,10 +520,29 @@ def run_every_change(client, clock):
     step("the notice ends", lambda: clock.shift(timedelta(minutes=6)))
     step("notice deleted", lambda: SiteNotice.objects.all().delete())
     step("section added", lambda: SectionFactory(name_en="Empty section"))
+    step(
+        "first article of the empty section",
+        lambda: ArticleFactory(
+            title_en="First in its section", section=Section.objects.get(name_en="Empty section")
+        ),
+    )
+    step(
+        "the section's only article deleted",
+        lambda: Article.objects.get(title_en="First in its section").delete(),
+    )
+    step(
+        "the empty section kept in the navigation",
+        lambda: keep_in_navigation(Section.objects.get(name_en="Empty section")),
+    )
     step("empty section deleted", lambda: Section.objects.get(name_en="Empty section").delete())
     step("topic deleted", lambda: trade.delete())
     step("author deleted", lambda: Author.objects.filter(bylines__isnull=True).delete())
     step("article deleted", lambda: Article.objects.get(pk=subject.pk).delete())
+    about = Page.objects.get(title_en="About")
+    step("site page unpublished", lambda: services.unpublish(about, by=editor))
+    step("site page published", lambda: services.publish(about, by=editor))
+    step("new site page", lambda: PageFactory(title_en="Contact", fr=True))
+    step("site page deleted", lambda: Page.objects.get(title_en="Contact").delete())
 
     print("\n" + ledger.report())
     assert ledger.stale_pages() == []

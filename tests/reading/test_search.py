@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 
 from articles import services
 from articles.forms import filter_options
-from articles.models import Article, SearchDocument, Section
+from articles.models import Article, SearchDocument
 from articles.search import highlighted_excerpt, refresh_search_index
+from newsroom.context_processors import navigation
 from newsroom.notices.shown import shown_notice
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
@@ -34,10 +35,10 @@ def search(client, language, **params):
 
 
 def after_an_earlier_search():
-    """The notice, the navigation's sections and the filter options, as any earlier page
-    view leaves them remembered."""
+    """The notice, the navigation's sections and footer pages and the filter options, as
+    any earlier page view leaves them remembered."""
     shown_notice()
-    Section.objects.remembered()
+    navigation()
     filter_options("en")
 
 

@@ -9,6 +9,7 @@ from articles.revisions import revisions_of
 from authors.models import Author
 from newsroom.permalinks.models import Redirect
 from newsroom.transfer.models import SourceKey
+from pages.models import Page
 from tests.factories import UNKNOWN_LANGUAGE
 from tests.transfer.conftest import FIXTURES, failed_import, run_import
 
@@ -142,11 +143,13 @@ def test_a_featured_image_an_upload_would_refuse_is_left_out_with_a_warning(medi
     assert not grain_story().lead_image
 
 
-def test_pages_and_trash_are_reported_as_skipped(polylang):
+def test_pages_become_site_pages_and_trash_is_reported_as_skipped(polylang):
     output, _warnings = polylang
-    assert "skipped: 1 page (publish), 1 post (trash)" in output
+    assert "skipped: 1 attachment page (redirected to its post or page), 1 post (trash)" in output
     assert "articles: 4 created (translations written: en 3, fr 2, ru 1)" in output
+    assert "pages: 1 created (translations written: en 1)" in output
     assert not Article.objects.filter(title_en__in=["About us", "Deleted"]).exists()
+    assert Page.objects.get(slug_en="about").is_live("en")
 
 
 def test_a_wpml_translation_group_becomes_one_article_and_unknown_languages_are_skipped():
@@ -286,7 +289,8 @@ def test_the_summary_counts_each_kind_and_translations_as_languages_of_one_artic
     assert "articles: 4 created (translations written: en 3, fr 2, ru 1)" in lines
     assert "images: 1 created" in lines
     assert f"redirects: {Redirect.objects.count()} created" in lines
-    assert "skipped: 1 page (publish), 1 post (trash)" in lines
+    assert "pages: 1 created (translations written: en 1)" in lines
+    assert "skipped: 1 attachment page (redirected to its post or page), 1 post (trash)" in lines
 
 
 def test_the_summary_of_a_rerun_says_what_was_kept_and_why(polylang, media_dir):

@@ -14,6 +14,7 @@ BYLINES_AND_LINKS = [
 EDITOR_MODELS = {
     "articles": ["article", "articleauthor", "relatedarticle", "section", "topic", "articleevent"],
     "authors": ["author"],
+    "pages": ["page", "pageevent"],
     "notices": ["sitenotice"],
 }
 
@@ -45,6 +46,8 @@ def role_permissions():
             "articles.view_article",
             "articles.change_article",
             f"articles.translate_{code}",
+            "pages.view_page",
+            "pages.change_page",
             "articles.view_articleauthor",
             "articles.view_relatedarticle",
             *VIEW_TAXONOMY,
