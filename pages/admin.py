@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import PublishableAdmin, slugs_from, translated
+from articles.admin import PublishableAdmin, StatusFilter, slugs_from, translated
 from pages.models import Page
 from pages.views import PagePreviewView
 
@@ -10,7 +10,7 @@ from pages.views import PagePreviewView
 class PageAdmin(PublishableAdmin):
     list_display = ["__str__", "status_badge", "publication_time", "in_footer", "footer_position"]
     list_editable = ["footer_position"]
-    list_filter = ["status", "in_footer"]
+    list_filter = [StatusFilter, "in_footer"]
     search_fields = translated("title")
     prepopulated_fields = slugs_from("title")
     preview_view_class = PagePreviewView

@@ -727,6 +727,8 @@ class Writer:
         section, created = self.fetch("section", data["key"])
         if "position" in data:
             section.position = data["position"]
+        if "in_navigation" in data:
+            section.in_navigation = data["in_navigation"]
         return self.write_taxonomy("section", section, created, data)
 
     def write_topic(self, data):

@@ -24,6 +24,7 @@ from newsroom.transfer.importer import (
     SourceError,
 )
 from newsroom.transfer.models import SourceKey
+from pages.models import Page
 
 FORMAT_NAME = "newsroom-articles"
 FORMAT_VERSION = 1
@@ -131,8 +132,9 @@ class Exporter:
         self.include_unpublished = include_unpublished
         self.counts = {}
 
-    def articles(self):
-        articles = Article.objects.all()
+    def articles(self, model=Article):
+        """The articles (or items of another kind, `model`) to write."""
+        articles = model.objects.all()
         if not self.include_unpublished:
             articles = articles.live_in_any_language()
         if self.since:
@@ -141,11 +143,13 @@ class Exporter:
 
     def write(self):
         articles = self.articles()
+        pages = self.articles(Page)
         keys = {
             "author": ensure_keys(Author, Author.objects.values_list("pk", flat=True)),
             "section": ensure_keys(Section, Section.objects.values_list("pk", flat=True)),
             "topic": ensure_keys(Topic, Topic.objects.values_list("pk", flat=True)),
             "article": ensure_keys(Article, articles.values_list("pk", flat=True)),
+            "page": ensure_keys(Page, pages.values_list("pk", flat=True)),
         }
         self.keys = keys
         self.exported_articles = set(articles.values_list("pk", flat=True))
@@ -162,6 +166,7 @@ class Exporter:
             ("sections", self.sections()),
             ("topics", self.topics()),
             ("articles", self.article_items(articles)),
+            ("pages", self.page_items(pages)),
         ]
         for index, (plural, items) in enumerate(sections):
             self.stream.write(f' "{plural}": [')
@@ -187,10 +192,14 @@ class Exporter:
     def sections(self):
         old_urls = old_urls_by_object(Section)
         for section in Section.objects.order_by("pk"):
-            item = {"key": self.keys["section"][section.pk], "position": section.position}
+            item = {
+                "key": self.keys["section"][section.pk],
+                "position": section.position,
+                "in_navigation": section.in_navigation,
+            }
             item.update({name: texts(section, name) for name in TRANSLATED["section"]})
             item["old_urls"] = old_urls.get(section.pk)
-            yield without_empty(item)
+            yield without_empty(item) | {"in_navigation": section.in_navigation}
 
     def topics(self):
         """Parents before their children, as the import expects."""
@@ -219,12 +228,7 @@ class Exporter:
             "related_links",
         )
         for article in articles.iterator(chunk_size=200):
-            languages = [
-                code
-                for code in language_codes()
-                if getattr(article, f"title_{code}")
-                and (self.include_unpublished or article.is_live(code))
-            ]
+            languages = self.exported_languages(article)
             related = [
                 self.keys["article"][link.target_id]
                 for link in article.related_links.all()
@@ -249,9 +253,39 @@ class Exporter:
             }
             yield without_empty(item) | {"authors": item["authors"]}
 
-    def translation(self, article, code):
+    def page_items(self, pages):
+        old_urls = old_urls_by_object(Page)
+        for page in pages:
+            languages = self.exported_languages(page)
+            item = {
+                "key": self.keys["page"][page.pk],
+                "status": page.status,
+                "published_at": page.published_at.isoformat() if page.published_at else None,
+                "original_language": page.original_language,
+                "in_footer": page.in_footer,
+                "translations": {
+                    code: self.translation(page, code, kind="page") for code in languages
+                },
+                "old_urls": {
+                    code: paths
+                    for code, paths in old_urls.get(page.pk, {}).items()
+                    if code in languages
+                },
+            }
+            yield without_empty(item) | {"in_footer": page.in_footer}
+
+    def exported_languages(self, item):
+        """The languages of `item` written: those readers see, or with
+        `include_unpublished` every language it has a title in."""
+        return [
+            code
+            for code in language_codes()
+            if getattr(item, f"title_{code}") and (self.include_unpublished or item.is_live(code))
+        ]
+
+    def translation(self, article, code, kind="article"):
         texts = {"ready": getattr(article, f"ready_{code}")}
-        for name in TRANSLATED["article"]:
+        for name in TRANSLATED[kind]:
             value = getattr(article, f"{name}_{code}")
             if isinstance(value, datetime):
                 value = value.isoformat()

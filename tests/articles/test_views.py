@@ -217,12 +217,12 @@ def test_contributors_and_author_page(client):
 
 def test_navigation_lists_sections_remembered_until_one_changes(client, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-    SectionFactory(name_en="Energy", position=2)
+    SectionFactory(name_en="Energy", position=2, in_navigation=True)
     contributors = reverse("authors:list")
     client.get(contributors)
     with CaptureQueriesContext(connection) as queries:
         assert "Energy" in client.get(contributors).content.decode()
     assert not [query for query in queries if '"articles_section"' in query["sql"]]
-    SectionFactory(name_en="Politics", position=1)
+    SectionFactory(name_en="Politics", position=1, in_navigation=True)
     page = client.get(contributors).content.decode()
     assert page.index("Politics") < page.index("Energy")

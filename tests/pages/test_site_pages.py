@@ -214,3 +214,14 @@ def test_an_editor_writes_and_previews_a_page_on_the_desk(client, editor):  # no
     assert client.post(publish).status_code == 302
     page.refresh_from_db()
     assert page.is_live("en")
+
+
+def test_the_desk_lists_scheduled_pages_apart(client, editor):  # noqa: F811
+    client.force_login(editor)
+    PageFactory(title_en="Press kit", published_at=timezone.now() + timedelta(days=1))
+    PageFactory(title_en="About")
+
+    listed = client.get(reverse("admin:pages_page_changelist"), {"status__exact": "scheduled"})
+    assert listed.status_code == 200
+    html = listed.content.decode()
+    assert "Press kit" in html and "About" not in html

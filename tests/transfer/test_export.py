@@ -17,7 +17,14 @@ from articles.models import Article, RelatedArticle, Section, Topic, language_co
 from authors.models import Author
 from newsroom.permalinks.models import Redirect
 from newsroom.transfer.models import SourceKey
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
+from pages.models import Page
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PageFactory,
+    SectionFactory,
+    TopicFactory,
+)
 from tests.transfer.conftest import run_import
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +87,23 @@ def snapshot():
             "related": [link.target.slug_en for link in article.related_links.all()],
             "lead_image": pixels_digest(article.lead_image),
         }
+    pages = list(Page.objects.order_by("pk"))
+    for page in pages:
+        for code in language_codes():
+            body = getattr(page, f"body_{code}")
+            setattr(page, f"body_{code}", body and linked_titles(body))
     return {
         "articles": articles,
+        "pages": {
+            page.title_in(page.original_language): {
+                **translated(page, *translator.get_options_for_model(Page).fields),
+                "status": page.status,
+                "published_at": page.published_at,
+                "original_language": page.original_language,
+                "in_footer": page.in_footer,
+            }
+            for page in pages
+        },
         "authors": {
             author.slug: {
                 **translated(author, "name", "role", "short_bio", "long_bio"),
@@ -96,6 +118,7 @@ def snapshot():
             section.slug_en: {
                 **translated(section, "name", "slug", "description"),
                 "position": section.position,
+                "in_navigation": section.in_navigation,
             }
             for section in Section.objects.all()
         },
@@ -114,7 +137,9 @@ def snapshot():
 
 @pytest.fixture
 def archive():
-    section = SectionFactory(name_en="Analysis", name_ru="Аналитика 📊", description_fr="Dossiers")
+    section = SectionFactory(
+        name_en="Analysis", name_ru="Аналитика 📊", description_fr="Dossiers", in_navigation=True
+    )
     asia = TopicFactory(name_en="Asia")
     caucasus = TopicFactory(name_en="Caucasus", parent=asia, name_ru="Кавказ")
     author = AuthorFactory(
@@ -152,6 +177,11 @@ def archive():
     live.save()
     Redirect.objects.point(live, "en", "/2020/01/01/ports/")
     Redirect.objects.point(author, "en", "/author/zoe/")
+    about = PageFactory(
+        title_en="About", fr=True, body_en=f'<p><a href="/article/{live.pk}/">Ports</a></p>'
+    )
+    PageFactory(title_en="Jobs, not yet", status=Page.Status.DRAFT, in_footer=False)
+    Redirect.objects.point(about, "fr", "/a-propos/")
     return {"live": live, "draft": draft, "scheduled": scheduled}
 
 
@@ -161,7 +191,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_content(archiv
     path.write_text(export("--include-unpublished"), "utf-8")
     Article.objects.all().delete()
     Topic.objects.filter(parent__isnull=False).delete()
-    for model in (Author, Section, Topic, Redirect, SourceKey):
+    for model in (Page, Author, Section, Topic, Redirect, SourceKey):
         model.objects.all().delete()
     run_import(path, "--media-dir", settings.MEDIA_ROOT)
     assert snapshot() == before
@@ -180,7 +210,7 @@ def test_re_importing_an_export_here_updates_in_place(archive, tmp_path):
     path.write_text(export("--include-unpublished"), "utf-8")
     before = snapshot()
     output, _warnings = run_import(path, "--media-dir", settings.MEDIA_ROOT)
-    for kind in ("authors", "sections", "topics", "articles"):
+    for kind in ("authors", "sections", "topics", "articles", "pages"):
         assert not any(
             line.strip().startswith(f"{kind}:") and "created" in line
             for line in output.splitlines()
@@ -195,6 +225,9 @@ def test_by_default_only_what_readers_see_is_exported(archive):
     assert set(article["translations"]) == {"en", "ru"}  # French is not released
     assert "related" not in article  # both related articles are unpublished
     assert "Unfinished" not in json.dumps(data) and "Tomorrow" not in json.dumps(data)
+    [page] = data["pages"]
+    assert page["translations"]["en"]["title"] == "About"
+    assert "Jobs" not in json.dumps(data)
 
 
 def test_since_limits_the_export_to_recently_changed_articles(archive):
