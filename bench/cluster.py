@@ -167,6 +167,7 @@ class Cluster:
         self.folder = folder
         self.processes = processes
         self.port = {name: args.base_port + index for index, name in enumerate(PORTS)}
+        self.warm_paths = []
 
     def environment(self, pair):
         return {
@@ -225,6 +226,11 @@ class Cluster:
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{self.port[name]}"},
         )
         wait_for(name, lambda: get(self.port[name], "/health/live/")[0] == 200)
+        if self.warm_paths:
+            # As after any deploy: each worker compiles its templates on its first pages.
+            for _round in range(4):
+                for path in self.warm_paths:
+                    get(self.port[name], path, timeout=60)
 
     def start_varnish(self):
         folder = self.folder / "varnish"
@@ -302,6 +308,17 @@ def seed_archive(articles):
     with override_settings(NEWSROOM_FRONTEND_CACHES=[]):
         seed(articles, progress=lambda line: None)
     print(f"Seeded {articles} articles in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def warm_paths():
+    """A page of each kind the readers read: an article and its section."""
+    from django.utils import translation
+
+    from articles.models import Article
+
+    with translation.override("en"):
+        article = Article.objects.live("en").select_related("section").first()
+        return [article.get_absolute_url(), article.section.get_absolute_url()]
 
 
 def wrk(args, port, path):
@@ -662,6 +679,7 @@ def run(args, folder, processes, stack):
     # Before the app servers and Varnish start: loaded by seeding, they would fail their
     # health probes.
     seed_archive(args.articles)
+    cluster.warm_paths = warm_paths()
     for name in ("app1", "app2"):
         cluster.start_app(name, env)
     cluster.start_varnish()
