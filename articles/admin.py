@@ -35,7 +35,6 @@ from articles.models import (
 )
 from articles.templatetags.desk_tags import desk_time
 from articles.views import ArticlePreviewView
-from newsroom.images.admin import focal_point_picker
 from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
 from newsroom.permalinks.models import Redirect
 
@@ -240,7 +239,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     ]
     list_select_related = ["section"]
     search_fields = translated("title", "standfirst")
-    autocomplete_fields = ["section", "topics"]
+    autocomplete_fields = ["section", "topics", "lead_image"]
     inlines = [BylineInline, RelatedArticleInline]
     date_hierarchy = "published_at"
     # No count of the whole archive on every page load (there can be 100,000 articles).
@@ -251,7 +250,6 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     # Status and publication time change only through the workflow buttons (services.py).
     workflow_fields = ["status", "publication_time", "activity", "length"]
-    readonly_fields = ["lead_image_focal_point"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
@@ -279,8 +277,6 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             {
                 "fields": [
                     "lead_image",
-                    "lead_image_focal_point",
-                    ("lead_image_focus_x", "lead_image_focus_y"),
                     "image_alt",
                     "image_caption",
                     "image_credit",
@@ -667,10 +663,6 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
             or "—"
         )
 
-    @admin.display(description=_("focal point"))
-    def lead_image_focal_point(self, article):
-        return focal_point_picker(article.lead_image)
-
     @admin.display(description=_("languages"))
     def readiness(self, article):
         return format_html_join(
@@ -689,7 +681,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/article-links.js", "js/focal-point.js"]
+        js = ["js/article-links.js"]
 
 
 HISTORY_LENGTH = 50

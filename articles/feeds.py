@@ -140,7 +140,7 @@ class LatestArticlesFeed(Feed):
         code = active_language()
         articles = (
             Article.objects.live(code)
-            .select_related("section")
+            .select_related("section", "lead_image")
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
                 "topics",
@@ -182,11 +182,12 @@ class LatestArticlesFeed(Feed):
 
     def item_enclosures(self, article):
         # The length as stored with the image's renditions: a feed opens no file.
-        length = article.lead_image.stored_bytes if article.lead_image else None
+        image = article.lead_image.file if article.lead_image else None
+        length = image.stored_bytes if image else None
         if length is None:
             return []
-        mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
-        url = self.request.build_absolute_uri(article.lead_image.url)
+        mime_type = mimetypes.guess_type(image.name)[0] or "image/jpeg"
+        url = self.request.build_absolute_uri(image.url)
         return [Enclosure(url, str(length), mime_type)]
 
     def __call__(self, request, *args, **kwargs):

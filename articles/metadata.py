@@ -83,6 +83,11 @@ def publisher(request):
     }
 
 
+def crop(image, group):
+    """A library image's crop (`newsroom.images.models.Image`), or None without an image."""
+    return image.crops.get(group) if image else None
+
+
 def person(request, author):
     data = {
         "@type": "Person",
@@ -93,7 +98,7 @@ def person(request, author):
         data["jobTitle"] = author.role
     if author.short_bio:
         data["description"] = author.short_bio
-    photo = author.photo.crops.get("square")
+    photo = crop(author.photo, "square")
     if photo:
         data["image"] = request.build_absolute_uri(photo.src)
     same_as = [url for _label, url in author.public_links]
@@ -114,8 +119,8 @@ def article_metadata(request, article):
     canonical = canonical_url(request, article.get_absolute_url())
     description = article_description(article)
     # Social networks get the 1200 x 630 crop; search engines the whole picture.
-    social = image_fields(request, article.lead_image.crops.get("social"))
-    picture = article.lead_image.picture
+    social = image_fields(request, crop(article.lead_image, "social"))
+    picture = article.lead_image.picture if article.lead_image else None
     published = article.public_since(code)
     modified = article.modified_at(code)
     topics = [topic.name for topic in article.shown_topics]
@@ -163,7 +168,7 @@ def author_metadata(request, author):
         description=author.short_bio,
         canonical=canonical,
         og_type="profile",
-        **image_fields(request, author.photo.crops.get("square")),
+        **image_fields(request, crop(author.photo, "square")),
         json_ld={
             "@context": "https://schema.org",
             "@type": "ProfilePage",

@@ -17,12 +17,6 @@ from django.utils.translation import ngettext
 from articles.sanitize import clean_html
 from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
-from newsroom.images.fields import (
-    GeneratedName,
-    ResponsiveImageField,
-    focus_field,
-    renditions_field,
-)
 from newsroom.pagecache.remembered import remembered_until_changed
 from newsroom.pagecache.tags import tag, tag_pk
 from newsroom.slugs import unique_slug
@@ -363,7 +357,7 @@ class ArticleQuerySet(models.QuerySet):
     def with_bylines(self):
         """Authors in byline order, in one extra query (see `Article.byline`)."""
         return self.prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author__photo"))
         )
 
     def with_translation_states(self):
@@ -432,7 +426,7 @@ class ArticleQuerySet(models.QuerySet):
         byline in two queries."""
         return (
             self.for_reading()
-            .select_related("section")
+            .select_related("section", "lead_image")
             .with_bylines()
             .defer(f"body_{active_language()}")
             .order_by("-published_at", "-pk")
@@ -527,19 +521,14 @@ class Article(SafeTextModel):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
-    lead_image = ResponsiveImageField(
-        _("lead image"),
-        spec="lead_image",
-        upload_to=GeneratedName("articles/%Y/%m"),
+    lead_image = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("lead image"),
+        null=True,
         blank=True,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
+        on_delete=models.SET_NULL,
+        related_name="lead_of",
     )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_focus_x = focus_field(_("focal point, left to right (percent)"))
-    lead_image_focus_y = focus_field(_("focal point, top to bottom (percent)"))
-    lead_image_renditions = renditions_field()
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
     )
@@ -771,6 +760,11 @@ class Article(SafeTextModel):
             errors[f"ready_{original}"] = _(
                 "The original language must be ready before the article is published."
             )
+        if self.lead_image:
+            try:
+                self.lead_image.check_min_size("NEWSROOM_LEAD_IMAGE_MIN_SIZE")
+            except ValidationError as error:
+                errors["lead_image"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -847,7 +841,7 @@ class Article(SafeTextModel):
         code = active_language(language)
 
         def find():
-            byline = [credit.author for credit in self.bylines.select_related("author")]
+            byline = [credit.author for credit in self.bylines.select_related("author__photo")]
             previous, following = self.section_neighbours(code)
             links = (previous, following, self.more_on_this_topic(code))
             return byline, self.shown_topics, links
@@ -927,7 +921,7 @@ class Article(SafeTextModel):
         candidates = (
             Article.objects.live(code)
             .exclude(pk=self.pk)
-            .select_related("section")
+            .select_related("section", "lead_image")
             # What the list shows (title, address, section, date, image), and the visibility
             # fields `is_live()` reads.
             .only(
@@ -939,13 +933,12 @@ class Article(SafeTextModel):
                 f"ready_{code}",
                 f"release_at_{code}",
                 "section",
-                # The thumbnail: its renditions' manifest is on the row.
+                # The thumbnail: its renditions' manifest is on the image's row, joined.
                 "lead_image",
-                "lead_image_width",
-                "lead_image_height",
-                "lead_image_focus_x",
-                "lead_image_focus_y",
-                "lead_image_renditions",
+                "lead_image__file",
+                "lead_image__file_width",
+                "lead_image__file_height",
+                "lead_image__file_renditions",
             )
         )
         curated = list(

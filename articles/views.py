@@ -154,7 +154,9 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_object(self, queryset=None):
         code = active_language()
-        articles = Article.objects.live(code).for_reading(code).select_related("section")
+        articles = (
+            Article.objects.live(code).for_reading(code).select_related("section", "lead_image")
+        )
         return get_object_or_404(articles, **{f"slug_{code}": self.kwargs["slug"]})
 
     def get(self, request, *args, **kwargs):

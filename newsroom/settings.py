@@ -295,6 +295,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# The smallest image the library accepts; lead images and author photos have their own.
+NEWSROOM_IMAGE_MIN_SIZE = _pixel_size("NEWSROOM_IMAGE_MIN_SIZE", "200x200")
 # Large enough for the 1200 x 630 social-media rendition without upscaling.
 NEWSROOM_LEAD_IMAGE_MIN_SIZE = _pixel_size("NEWSROOM_LEAD_IMAGE_MIN_SIZE", "1200x630")
 NEWSROOM_AUTHOR_PHOTO_MIN_SIZE = _pixel_size("NEWSROOM_AUTHOR_PHOTO_MIN_SIZE", "200x200")

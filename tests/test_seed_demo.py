@@ -35,7 +35,7 @@ def test_seed_demo_builds_a_three_language_newsroom(settings, capsys):
     statuses = set(Article.objects.values_list("status", flat=True))
     assert statuses == {"draft", "review", "published"}
     assert any(article.is_scheduled for article in Article.objects.all())
-    assert Article.objects.filter(lead_image="").count() == 0
+    assert Article.objects.filter(lead_image=None).count() == 0
     output = capsys.readouterr().out
     assert "http://127.0.0.1:8000/admin/" in output
     assert "Log in as 'admin' with password: " in output

@@ -44,6 +44,7 @@ from articles.search import refresh_search_index
 from articles.services import record_event
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
+from newsroom.images.models import Image
 from newsroom.images.uploads import verified_image
 from newsroom.permalinks.models import Redirect, normalize_path
 from newsroom.transfer.models import SourceKey
@@ -665,18 +666,22 @@ class Writer:
         owner = self.slug_owners[(model, column)].get(slug)
         return None if owner is not None and owner != obj.pk else slug
 
-    def stored_image(self, relative, folder):
-        """The storage name of a clean copy of `relative`, named by the source's content so
-        that importing it again reuses the copy."""
+    def library_image(self, relative, folder, title):
+        """The library image of a clean copy of `relative`, its file named by the source's
+        content so that importing it again reuses the image."""
         source = image_path(self.media_dir, relative)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
         name = f"{folder}/imported/{digest}{source.suffix.lower()}"
-        if default_storage.exists(name):
+        image = Image.objects.filter(file=name).first()
+        if image is not None:
             self.report.count("image", "unchanged")
-        else:
+            return image
+        if not default_storage.exists(name):
             name = default_storage.save(name, clean_image(self.media_dir, relative))
-            self.report.count("image", "created")
-        return name
+        self.report.count("image", "created")
+        return Image.objects.create(
+            title=title[: Image._meta.get_field("title").max_length], file=name
+        )
 
     def write_author(self, data):
         author, created = self.fetch("author", data["key"])
@@ -687,7 +692,7 @@ class Writer:
             if name in data:
                 setattr(author, name, data[name])
         if data.get("photo") and self.write_files:
-            author.photo = self.stored_image(data["photo"], "authors")
+            author.photo = self.library_image(data["photo"], "authors", author.name)
         author.save()
         return self.finish_item("author", data, author, created)
 
@@ -742,7 +747,9 @@ class Writer:
                     value = value or old_slugs[language]
                 setattr(article, f"{name}_{language}", value)
         if data.get("lead_image") and self.write_files:
-            article.lead_image = self.stored_image(data["lead_image"], "articles")
+            article.lead_image = self.library_image(
+                data["lead_image"], "articles", article.title_in(article.original_language)
+            )
         # The import moment is no edit of the text: readers' "updated" times stay as they were.
         if created:
             with article_saves_deferred():

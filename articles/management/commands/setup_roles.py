@@ -14,6 +14,7 @@ BYLINES_AND_LINKS = [
 EDITOR_MODELS = {
     "articles": ["article", "articleauthor", "relatedarticle", "section", "topic", "articleevent"],
     "authors": ["author"],
+    "images": ["image"],
     "notices": ["sitenotice"],
 }
 
@@ -37,6 +38,11 @@ def role_permissions():
             "articles.view_article",
             *BYLINES_AND_LINKS,
             *VIEW_TAXONOMY,
+            # Authors add to the image library and edit what they added; deleting is an
+            # editor's decision.
+            "images.add_image",
+            "images.change_image",
+            "images.view_image",
         ],
         roles.EDITOR: editor,
     }
@@ -47,6 +53,7 @@ def role_permissions():
             f"articles.translate_{code}",
             "articles.view_articleauthor",
             "articles.view_relatedarticle",
+            "images.view_image",
             *VIEW_TAXONOMY,
         ]
     return permissions
