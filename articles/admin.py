@@ -681,7 +681,7 @@ class ArticleAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/article-links.js"]
+        js = ["js/article-links.js", "js/figures.js"]
 
 
 HISTORY_LENGTH = 50

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from articles import page_contract
 from articles.models import Article, ArticleAuthor, Section, Topic, active_language, language_codes
-from articles.sanitize import clean_stored_html
 from articles.views import site_wide_page
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
@@ -160,9 +159,7 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         base_url = self.request.build_absolute_uri("/").rstrip("/")
-        # Sanitized again on the way out: a row written around the model (an old one, or
-        # one changed by `QuerySet.update()`) never reaches a reader unsanitized.
-        return {"content": clean_stored_html(article.body_for_reader(base_url=base_url))}
+        return {"content": article.body_for_reader(base_url=base_url, feed=True)}
 
     def item_pubdate(self, article):
         return article.public_since(translation.get_language())

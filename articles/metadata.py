@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
+from articles.figures import figure_pictures
 from newsroom.languages import open_graph_locale
 
 # What search engines show of a description, and what we derive from a body.
@@ -120,7 +121,9 @@ def article_metadata(request, article):
     description = article_description(article)
     # Social networks get the 1200 x 630 crop; search engines the whole picture.
     social = image_fields(request, crop(article.lead_image, "social"))
-    picture = article.lead_image.picture if article.lead_image else None
+    lead = [article.lead_image.picture] if article.lead_image else []
+    # The lead image, then the body's figures (their images: read once for the page).
+    pictures = [*lead, *figure_pictures(article.body, article.body_images(code))]
     published = article.public_since(code)
     modified = article.modified_at(code)
     topics = [topic.name for topic in article.shown_topics]
@@ -146,8 +149,9 @@ def article_metadata(request, article):
     }
     if topics:
         json_ld["keywords"] = topics
-    if picture:
-        json_ld["image"] = [request.build_absolute_uri(picture.src)]
+    images = [request.build_absolute_uri(picture.src) for picture in pictures if picture]
+    if images:
+        json_ld["image"] = list(dict.fromkeys(images))
     return PageMetadata(
         title=article.seo_title or article.title,
         description=description,

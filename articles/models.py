@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.sanitize import clean_html
+from articles.sanitize import clean_html, clean_stored_html
 from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
 from newsroom.pagecache.remembered import remembered_until_changed
@@ -702,13 +702,31 @@ class Article(SafeTextModel):
         setattr(self, f"translated_from_{language}", self.original_version)
         self.save(update_fields=[f"translated_from_{language}"])
 
-    def body_for_reader(self, language=None, base_url=""):
+    def body_for_reader(self, language=None, base_url="", feed=False):
         """The body with its links to other articles resolved for a reader of `language`
-        (see articles/links.py); `base_url` makes those addresses absolute."""
+        (see articles/links.py) and its figures drawn (articles/figures.py); `base_url`
+        makes addresses absolute. `feed`: for feed readers, sanitized again on the way out
+        (a row written around the model never reaches a reader unsanitized)."""
+        from articles.figures import show_figures
         from articles.links import link_articles
 
         code = active_language(language)
-        return mark_safe(link_articles(getattr(self, f"body_{code}") or "", code, base_url))
+        body = link_articles(getattr(self, f"body_{code}") or "", code, base_url)
+        if feed:
+            body = clean_stored_html(body)
+        images = self.body_images(code)
+        return mark_safe(show_figures(body, images, feed=feed, base_url=base_url))
+
+    def body_images(self, language=None):
+        """{id: library image} of the figures of the body in `language`: one query for
+        them all, once per article object (the page and its metadata share it)."""
+        from articles.figures import images_for
+
+        code = active_language(language)
+        found = self.__dict__.setdefault("_body_images", {})
+        if code not in found:
+            found[code] = images_for(getattr(self, f"body_{code}"))
+        return found[code]
 
     def word_count(self, language):
         return len(strip_tags(getattr(self, f"body_{language}") or "").split())
@@ -760,6 +778,18 @@ class Article(SafeTextModel):
             errors[f"ready_{original}"] = _(
                 "The original language must be ready before the article is published."
             )
+        # Figures live in articles/figures.py, which needs this module.
+        from articles.figures import figures_without_alt
+
+        for code in language_codes():
+            without_alt = figures_without_alt(getattr(self, f"body_{code}"))
+            if without_alt:
+                errors[f"body_{code}"] = ngettext(
+                    "A figure has no alt text: say in a few words what its image shows.",
+                    "%(count)d figures have no alt text: say in a few words what each image "
+                    "shows.",
+                    without_alt,
+                ) % {"count": without_alt}
         if self.lead_image:
             try:
                 self.lead_image.check_min_size("NEWSROOM_LEAD_IMAGE_MIN_SIZE")

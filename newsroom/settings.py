@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from js_asset.js import static_lazy
 
 from newsroom.frontcache.backends import parse as frontend_caches
 from newsroom.pagecache.redis import CONNECTION_CLASSES
@@ -228,6 +229,17 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # modeltranslation's tabbed admin would otherwise load jQuery UI from a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# The rich text editor's figures and galleries of library images (articles/figures.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/figure-extension.js")],
+        # The editor's own allowlist (unused: articles/sanitize.py is the one that runs).
+        "extensions": {
+            "LibraryFigure": "articles.sanitize.figure_allowlist",
+            "LibraryGallery": "articles.sanitize.figure_allowlist",
+        },
+    }
+]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +46,7 @@ def focal_point_picker(field_file):
 
 
 THUMBNAIL_WIDTH = 120
+SEARCH_RESULTS = 10
 
 
 @admin.register(Image)
@@ -110,6 +113,38 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', uses)
         )
+
+    def get_urls(self):
+        return [
+            path(
+                "search/",
+                self.admin_site.admin_view(self.search_view),
+                name="images_image_search",
+            ),
+            *super().get_urls(),
+        ]
+
+    def search_view(self, request):
+        """Images whose title or credit matches `q`, for the body editor's figures
+        (static/js/figures.js)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()
+        images, _may_have_duplicates = self.get_search_results(request, Image.objects.all(), term)
+        results = []
+        for image in images[:SEARCH_RESULTS] if term else []:
+            teaser = image.crops.get("teaser")
+            source = teaser.at_least(THUMBNAIL_WIDTH) if teaser else None
+            results.append(
+                {
+                    "id": image.pk,
+                    "title": image.title,
+                    "credit": image.credit,
+                    "caption": image.caption,
+                    "thumbnail": source.jpeg_url if source else (teaser and teaser.src),
+                }
+            )
+        return JsonResponse({"results": results})
 
     def get_deleted_objects(self, objs, request):
         """Live articles showing one of `objs` are listed as protected: the admin then

@@ -23,9 +23,9 @@ from articles.sanitize import (
     MAX_DEPTH,
     MAX_ESCAPED_IN_TEXT,
     MAX_TAGS,
+    allowed_value,
     allowlisted_markup,
     clean_html,
-    without_empty_value,
 )
 from tests.desk.conftest import change_form_data
 from tests.factories import ArticleFactory, AuthorFactory
@@ -65,7 +65,7 @@ def nh3_alone(html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=without_empty_value,
+        attribute_filter=allowed_value,
     )
 
 

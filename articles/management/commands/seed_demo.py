@@ -190,6 +190,18 @@ class Command(BaseCommand):
         if item["status"] == Article.Status.PUBLISHED:
             article.published_at = now - timedelta(hours=item["published_hours_ago"])
         original = item["original_language"]
+        title = item[original]["title"]
+        article.lead_image = library_image(
+            title, f"{slugify_text(title)}.jpg", abstract_image(item.get("image_hue", 210))
+        )
+        # A body's figures name the article's images by number: `data-image="image:1"`.
+        figures = {
+            f'data-image="image:{number}"': f'data-image="{image.pk}"'
+            for number, hue in enumerate(item.get("figure_hues", []), start=1)
+            for image in [
+                library_image(f"{title} ({number})", f"figure-{hue}.jpg", abstract_image(hue))
+            ]
+        }
         for code in language_codes():
             texts = item.get(code)
             if not texts:
@@ -198,10 +210,10 @@ class Command(BaseCommand):
                 setattr(article, f"{field}_{code}", texts.get(field, ""))
             setattr(article, f"slug_{code}", slugify_text(texts["title"]))
             setattr(article, f"ready_{code}", True)
-        title = item[original]["title"]
-        article.lead_image = library_image(
-            title, f"{slugify_text(title)}.jpg", abstract_image(item.get("image_hue", 210))
-        )
+            body = getattr(article, f"body_{code}")
+            for reference, stored in figures.items():
+                body = body.replace(reference, stored)
+            setattr(article, f"body_{code}", body)
         article.full_clean()
         article.save()
         if article.is_scheduled:
