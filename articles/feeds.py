@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles import page_contract
+from articles.figures import read_body_images
 from articles.models import Article, ArticleAuthor, Section, Topic, active_language, language_codes
 from articles.views import site_wide_page
 from authors.models import Author
@@ -148,6 +149,7 @@ class LatestArticlesFeed(Feed):
             .order_by("-published_at", "-pk")
         )
         shown = list(self.selected(obj, articles)[:FEED_SIZE])
+        read_body_images(shown, code)
         self.request.feed_articles = shown
         return shown
 

@@ -78,6 +78,22 @@ def images_for(html):
     return Image.objects.in_bulk(ids) if ids else {}
 
 
+def read_body_images(articles, language):
+    """The images of the bodies in `language` of all `articles`, in one query, kept on each
+    article for `Article.body_images()`: a feed's items cost one query, not one each."""
+    from newsroom.images.models import Image
+
+    wanted = {
+        article.pk: referenced_image_ids(getattr(article, f"body_{language}"))
+        for article in articles
+    }
+    every_id = {pk for ids in wanted.values() for pk in ids}
+    found = Image.objects.in_bulk(every_id) if every_id else {}
+    for article in articles:
+        images = {pk: found[pk] for pk in wanted[article.pk] if pk in found}
+        article.__dict__.setdefault("_body_images", {})[language] = images
+
+
 def show_figures(html, images, *, feed=False, base_url=""):
     """`html` with each stored figure drawn for readers, or with `feed` for feed readers
     (addresses made absolute with `base_url`); `images` as `images_for()` gives them."""

@@ -165,6 +165,23 @@ def test_feeds_give_plain_images_with_absolute_addresses(client, harbour):
     assert "&lt;picture" not in xml
 
 
+def test_a_feed_reads_the_images_of_all_its_items_in_one_query(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    images = [samples.library_image(samples.jpeg((400, 300))) for _ in range(5)]
+    ArticleFactory(body_en=figure(images[0]))
+    queries = []
+    for count in (1, 5):
+        if count == 5:
+            for image in images[1:]:
+                ArticleFactory(body_en=figure(image) + figure(images[0]))
+        client.get(reverse("articles:rss"))  # what a feed remembers across requests
+        with CaptureQueriesContext(connection) as captured:
+            xml = client.get(reverse("articles:rss")).content.decode()
+        assert xml.count("&lt;img src=") == 2 * count - 1
+        queries.append(len(captured))
+    assert queries[0] == queries[1]
+
+
 def test_search_excerpts_and_descriptions_leave_figures_out(client, harbour):
     article = ArticleFactory(
         standfirst_en="",
