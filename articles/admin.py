@@ -35,7 +35,6 @@ from articles.models import (
 )
 from articles.templatetags.desk_tags import desk_time
 from articles.views import ArticlePreviewView
-from newsroom.images.admin import focal_point_picker
 from newsroom.pagination import DeferredRowPaginator, RememberedCountPaginator
 from newsroom.permalinks.models import Redirect
 
@@ -540,7 +539,7 @@ class ArticleAdmin(PublishableAdmin):
     ]
     list_select_related = ["section"]
     search_fields = translated("title", "standfirst")
-    autocomplete_fields = ["section", "topics"]
+    autocomplete_fields = ["section", "topics", "lead_image"]
     inlines = [BylineInline, RelatedArticleInline]
     date_hierarchy = "published_at"
     # No count of the whole archive on every page load (there can be 100,000 articles).
@@ -549,7 +548,6 @@ class ArticleAdmin(PublishableAdmin):
     prepopulated_fields = slugs_from("title")
     workflow_fields = [*PublishableAdmin.workflow_fields, "length"]
     preview_view_class = ArticlePreviewView
-    readonly_fields = ["lead_image_focal_point"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "ready", "release_at"]}),
         (
@@ -577,8 +575,6 @@ class ArticleAdmin(PublishableAdmin):
             {
                 "fields": [
                     "lead_image",
-                    "lead_image_focal_point",
-                    ("lead_image_focus_x", "lead_image_focus_y"),
                     "image_alt",
                     "image_caption",
                     "image_credit",
@@ -707,10 +703,6 @@ class ArticleAdmin(PublishableAdmin):
             or "—"
         )
 
-    @admin.display(description=_("focal point"))
-    def lead_image_focal_point(self, article):
-        return focal_point_picker(article.lead_image)
-
     @admin.display(description=_("languages"))
     def readiness(self, article):
         return format_html_join(
@@ -729,7 +721,7 @@ class ArticleAdmin(PublishableAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/article-links.js", "js/focal-point.js"]
+        js = ["js/article-links.js", "js/figures.js"]
 
 
 HISTORY_LENGTH = 50

@@ -28,6 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from articles import invalidation, page_contract, search
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic
 from authors.models import Author
+from newsroom.images.models import Image
 from newsroom.pagecache.tags import mark_changed
 
 # (signal, sender, receiver): everything that follows a model change of this app's content.
@@ -50,6 +51,9 @@ RECEIVERS = [
     (post_delete, Section, invalidation.section_changed),
     (post_save, Topic, invalidation.topic_changed),
     (post_delete, Topic, invalidation.topic_changed),
+    # Before a deletion: the articles and authors showing the image are still known.
+    (post_save, Image, invalidation.image_changed),
+    (pre_delete, Image, invalidation.image_changed),
 ]
 
 

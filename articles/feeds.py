@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles import page_contract
+from articles.figures import read_body_images
 from articles.models import Article, ArticleAuthor, Section, Topic, active_language, language_codes
 from articles.views import site_wide_page
 from authors.models import Author
@@ -139,7 +140,7 @@ class LatestArticlesFeed(Feed):
         code = active_language()
         articles = (
             Article.objects.live(code)
-            .select_related("section")
+            .select_related("section", "lead_image")
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
                 "topics",
@@ -148,6 +149,7 @@ class LatestArticlesFeed(Feed):
             .order_by("-published_at", "-pk")
         )
         shown = list(self.selected(obj, articles)[:FEED_SIZE])
+        read_body_images(shown, code)
         self.request.feed_articles = shown
         return shown
 
@@ -159,8 +161,6 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         base_url = self.request.build_absolute_uri("/").rstrip("/")
-        # Sanitized again on the way out: a row written around the model (an old one, or
-        # one changed by `QuerySet.update()`) never reaches a reader unsanitized.
         return {"content": article.body_for_reader(base_url=base_url, feed=True)}
 
     def item_pubdate(self, article):
@@ -181,11 +181,12 @@ class LatestArticlesFeed(Feed):
 
     def item_enclosures(self, article):
         # The length as stored with the image's renditions: a feed opens no file.
-        length = article.lead_image.stored_bytes if article.lead_image else None
+        image = article.lead_image.file if article.lead_image else None
+        length = image.stored_bytes if image else None
         if length is None:
             return []
-        mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
-        url = self.request.build_absolute_uri(article.lead_image.url)
+        mime_type = mimetypes.guess_type(image.name)[0] or "image/jpeg"
+        url = self.request.build_absolute_uri(image.url)
         return [Enclosure(url, str(length), mime_type)]
 
     def __call__(self, request, *args, **kwargs):

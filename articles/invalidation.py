@@ -221,3 +221,21 @@ def section_changed(sender, instance, raw=False, **kwargs):
 def topic_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         mark_changed(shown.every_topic())
+
+
+def image_changed(sender, instance, raw=False, **kwargs):
+    """A library image saved, or about to be deleted: the pages showing it go stale, as if
+    each article or author showing it had changed."""
+    if raw:
+        return
+    from articles.figures import referencing
+
+    leading = list(Article.objects.filter(lead_image=instance).values_list("pk", flat=True))
+    if leading:
+        mark_articles_changed(leading)
+    in_bodies = list(Article.objects.filter(referencing(instance.pk)).values_list("pk", flat=True))
+    if in_bodies:
+        mark_articles_changed(in_bodies, listed=False)
+    authors = list(instance.photo_of.values_list("pk", flat=True))
+    if authors:
+        mark_changed(shown.every_author(), *[shown.author(pk) for pk in authors])

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
+from articles.figures import figure_pictures
 from articles.notes import without_notes
 from newsroom.languages import open_graph_locale
 
@@ -84,6 +85,11 @@ def publisher(request):
     }
 
 
+def crop(image, group):
+    """A library image's crop (`newsroom.images.models.Image`), or None without an image."""
+    return image.crops.get(group) if image else None
+
+
 def person(request, author):
     data = {
         "@type": "Person",
@@ -94,7 +100,7 @@ def person(request, author):
         data["jobTitle"] = author.role
     if author.short_bio:
         data["description"] = author.short_bio
-    photo = author.photo.crops.get("square")
+    photo = crop(author.photo, "square")
     if photo:
         data["image"] = request.build_absolute_uri(photo.src)
     same_as = [url for _label, url in author.public_links]
@@ -115,8 +121,10 @@ def article_metadata(request, article):
     canonical = canonical_url(request, article.get_absolute_url())
     description = article_description(article)
     # Social networks get the 1200 x 630 crop; search engines the whole picture.
-    social = image_fields(request, article.lead_image.crops.get("social"))
-    picture = article.lead_image.picture
+    social = image_fields(request, crop(article.lead_image, "social"))
+    lead = [article.lead_image.picture] if article.lead_image else []
+    # The lead image, then the body's figures (their images: read once for the page).
+    pictures = [*lead, *figure_pictures(article.body, article.body_images(code))]
     published = article.public_since(code)
     modified = article.modified_at(code)
     topics = [topic.name for topic in article.shown_topics]
@@ -142,8 +150,9 @@ def article_metadata(request, article):
     }
     if topics:
         json_ld["keywords"] = topics
-    if picture:
-        json_ld["image"] = [request.build_absolute_uri(picture.src)]
+    images = [request.build_absolute_uri(picture.src) for picture in pictures if picture]
+    if images:
+        json_ld["image"] = list(dict.fromkeys(images))
     return PageMetadata(
         title=article.seo_title or article.title,
         description=description,
@@ -164,7 +173,7 @@ def author_metadata(request, author):
         description=author.short_bio,
         canonical=canonical,
         og_type="profile",
-        **image_fields(request, author.photo.crops.get("square")),
+        **image_fields(request, crop(author.photo, "square")),
         json_ld={
             "@context": "https://schema.org",
             "@type": "ProfilePage",

@@ -28,12 +28,6 @@ from articles.publishable import (  # noqa: F401 (the articles' names of the sha
 )
 from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
-from newsroom.images.fields import (
-    GeneratedName,
-    ResponsiveImageField,
-    focus_field,
-    renditions_field,
-)
 from newsroom.pagecache.remembered import remembered_until_changed
 from newsroom.pagecache.tags import tag, tag_pk
 from newsroom.slugs import unique_slug
@@ -281,7 +275,7 @@ class ArticleQuerySet(PublishableQuerySet):
     def with_bylines(self):
         """Authors in byline order, in one extra query (see `Article.byline`)."""
         return self.prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author__photo"))
         )
 
     def with_translation_states(self):
@@ -333,7 +327,7 @@ class ArticleQuerySet(PublishableQuerySet):
         byline in two queries."""
         return (
             self.for_reading()
-            .select_related("section")
+            .select_related("section", "lead_image")
             .with_bylines()
             .defer(f"body_{active_language()}")
             .order_by("-published_at", "-pk")
@@ -390,19 +384,14 @@ class Article(Publishable):
         blank=True,
         help_text=_("The date shown with the correction note; filled in when left empty."),
     )
-    lead_image = ResponsiveImageField(
-        _("lead image"),
-        spec="lead_image",
-        upload_to=GeneratedName("articles/%Y/%m"),
+    lead_image = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("lead image"),
+        null=True,
         blank=True,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
+        on_delete=models.SET_NULL,
+        related_name="lead_of",
     )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_focus_x = focus_field(_("focal point, left to right (percent)"))
-    lead_image_focus_y = focus_field(_("focal point, top to bottom (percent)"))
-    lead_image_renditions = renditions_field()
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
     )
@@ -433,6 +422,15 @@ class Article(Publishable):
             ("publish_article", "Can publish, schedule and unpublish articles"),
             *translation_permissions(),
         ]
+
+    def errors_of_own_fields(self):
+        if not self.lead_image:
+            return {}
+        try:
+            self.lead_image.check_min_size("NEWSROOM_LEAD_IMAGE_MIN_SIZE")
+        except ValidationError as error:
+            return {"lead_image": error}
+        return {}
 
     def save(self, *args, translation_impact=True, **kwargs):
         """Besides what every kind's save does (`Publishable.save()`), tracks the original
@@ -535,7 +533,7 @@ class Article(Publishable):
         code = active_language(language)
 
         def find():
-            byline = [credit.author for credit in self.bylines.select_related("author")]
+            byline = [credit.author for credit in self.bylines.select_related("author__photo")]
             previous, following = self.section_neighbours(code)
             links = (previous, following, self.more_on_this_topic(code))
             return byline, self.shown_topics, links
@@ -615,7 +613,7 @@ class Article(Publishable):
         candidates = (
             Article.objects.live(code)
             .exclude(pk=self.pk)
-            .select_related("section")
+            .select_related("section", "lead_image")
             # What the list shows (title, address, section, date, image), and the visibility
             # fields `is_live()` reads.
             .only(
@@ -627,13 +625,12 @@ class Article(Publishable):
                 f"ready_{code}",
                 f"release_at_{code}",
                 "section",
-                # The thumbnail: its renditions' manifest is on the row.
+                # The thumbnail: its renditions' manifest is on the image's row, joined.
                 "lead_image",
-                "lead_image_width",
-                "lead_image_height",
-                "lead_image_focus_x",
-                "lead_image_focus_y",
-                "lead_image_renditions",
+                "lead_image__file",
+                "lead_image__file_width",
+                "lead_image__file_height",
+                "lead_image__file_renditions",
             )
         )
         curated = list(

@@ -30,17 +30,20 @@ changed is still served from the cache.
                           sitemaps
     every_author()        the site's feeds, sitemaps,        an author saved or deleted
                           contributors
-    author(pk)            pages showing the author's name,   that author saved or deleted
-                          role, bio or photo
+    author(pk)            pages showing the author's name,   that author saved or deleted;
+                          role, bio or photo                 the library image of their
+                                                             photo saved or deleted
     author_articles(pk)   the author's page and feed         a listed field of one of their
                                                              articles; their bylines
     article_page(pk)      the article's own page; the feeds  any field of the article; its
                           of its section, topics and         topics, byline, curated links;
                           authors (they carry its text)      a curated link's target going
-                                                             live or changing
-    article_entry(pk)     pages showing the article as an    a listed field of the article
-                          entry: previous / next, "More on
-                          this topic", a link in a body
+                                                             live or changing; a library
+                                                             image it shows (lead image or
+                                                             figure) saved or deleted
+    article_entry(pk)     pages showing the article as an    a listed field of the article,
+                          entry: previous / next, "More on   its lead image's library row
+                          this topic", a link in a body      saved or deleted
                           (article pages, scoped feeds)
     section_articles(pk)  the section's page and feed        a listed field of an article
                                                              in it, or that left it

@@ -19,6 +19,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.sanitize import clean_html, clean_stored_html
 from newsroom.addresses import slug_address
@@ -386,8 +387,25 @@ class Publishable(SafeTextModel):
             errors[f"ready_{original}"] = _(
                 "The original language must be ready before the article is published."
             )
+        # Figures live in articles/figures.py, which needs the articles' models.
+        from articles.figures import figures_without_alt
+
+        for code in language_codes():
+            without_alt = figures_without_alt(getattr(self, f"body_{code}"))
+            if without_alt:
+                errors[f"body_{code}"] = ngettext(
+                    "A figure has no alt text: say in a few words what its image shows.",
+                    "%(count)d figures have no alt text: say in a few words what each image "
+                    "shows.",
+                    without_alt,
+                ) % {"count": without_alt}
+        errors.update(self.errors_of_own_fields())
         if errors:
             raise ValidationError(errors)
+
+    def errors_of_own_fields(self):
+        """{field name: error} for the fields a kind adds to the shared ones."""
+        return {}
 
     def is_live(self, language=None):
         """The single-object twin of `objects.live()`."""
@@ -449,9 +467,11 @@ class Publishable(SafeTextModel):
     def body_for_reader(self, language=None, base_url="", feed=False):
         """The body for a reader of `language`: links to articles resolved (see
         articles/links.py; `base_url` makes their addresses absolute), notes numbered and
-        listed at the end, tables in boxes that scroll, embeds as facades. `feed`: for a
+        listed at the end, tables in boxes that scroll, figures drawn (articles/figures.py),
+        embeds as facades. `feed`: for a
         feed reader, the stored body sanitized again on the way out, embeds as links."""
         from articles.embeds import embed_facades
+        from articles.figures import show_figures
         from articles.links import link_articles
         from articles.notes import numbered_notes
         from articles.tables import scrollable_tables
@@ -463,7 +483,19 @@ class Publishable(SafeTextModel):
         body = numbered_notes(link_articles(body, code, base_url))
         if not feed:
             body = scrollable_tables(body)
+        body = show_figures(body, self.body_images(code), feed=feed, base_url=base_url)
         return mark_safe(embed_facades(body, feed=feed))
+
+    def body_images(self, language=None):
+        """{id: library image} of the figures of the body in `language`: one query for
+        them all, once per object (the page and its metadata share it)."""
+        from articles.figures import images_for
+
+        code = active_language(language)
+        found = self.__dict__.setdefault("_body_images", {})
+        if code not in found:
+            found[code] = images_for(getattr(self, f"body_{code}"))
+        return found[code]
 
     def has_embeds(self, language=None):
         """Whether the body holds an embed: its page needs the script that loads one."""

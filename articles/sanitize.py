@@ -46,6 +46,22 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_CLASSES = {"span": {"note"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+# Figures and galleries of library images (articles/figures.py): an image by its id, never a
+# file's address, with this language's texts; each attribute's values are checked below.
+FIGURE_SIZES = {"text", "wide", "full"}
+GALLERY_LAYOUTS = {"row", "grid"}
+FIGURE_VALUES = {
+    "data-image": re.compile(r"[1-9][0-9]{0,18}"),
+    "data-size": re.compile("|".join(FIGURE_SIZES)),
+    "data-gallery": re.compile("|".join(GALLERY_LAYOUTS)),
+    "data-href": re.compile(r"https?://[^\s]+", re.IGNORECASE),
+    "data-alt": re.compile(r".+", re.DOTALL),
+    "data-caption": re.compile(r".+", re.DOTALL),
+    "data-credit": re.compile(r".+", re.DOTALL),
+}
+ALLOWED_TAGS = ALLOWED_TAGS | {"figure"}
+ALLOWED_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "figure": set(FIGURE_VALUES)}
+
 # Far beyond what the editor makes (a list nested ten deep in a quote is about 25 levels).
 MAX_DEPTH = 64
 # Tags of any kind, comments included: a long read of 2 MB has about 20,000.
@@ -103,6 +119,9 @@ EDITOR_EXTENSIONS = {
         "protocols": sorted(ALLOWED_URL_SCHEMES),
     },
     "History": True,
+    # static/js/figure-extension.js; inserted from the library by static/js/figures.js.
+    "LibraryFigure": True,
+    "LibraryGallery": True,
 }
 
 # The HTML tokenizer's grammar, with possessive quantifiers so that no match backtracks and
@@ -144,13 +163,20 @@ def escaped_characters(text):
 def clean_html(html):
     """Strip every tag, attribute and URL scheme outside the allowlist, or raise a
     `ValidationError` that tells the editor why the text is refused."""
-    # Notes and embeds check what their markup holds, and need this module's allowlist.
-    from articles.embeds import checked_embeds
-    from articles.notes import checked_notes
-
     if not html:
         return html
-    return checked_embeds(checked_notes(nh3_cleaned(allowlisted_markup(html))))
+    return checked_elements(nh3_cleaned(allowlisted_markup(html)))
+
+
+def checked_elements(html):
+    """Notes, embeds and figures as they may be stored (nh3 allows their tags; these
+    check what the tags hold)."""
+    # Their modules need this module's allowlist.
+    from articles.embeds import checked_embeds
+    from articles.figures import checked_figures
+    from articles.notes import checked_notes
+
+    return checked_figures(checked_embeds(checked_notes(html)))
 
 
 def nh3_cleaned(html):
@@ -162,7 +188,7 @@ def nh3_cleaned(html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=without_empty_value,
+        attribute_filter=allowed_value,
     )
 
 
@@ -298,6 +324,15 @@ def too_many_tags():
     )
 
 
-def without_empty_value(tag, attribute, value):
-    """Drop an attribute left blank (the editor's link dialog sends `title=""`)."""
+def figure_allowlist(extension_config, shared_config):
+    """The editor's figure extensions' allowlist, for django-prose-editor's settings."""
+    shared_config["tags"].add("figure")
+    shared_config["attributes"].setdefault("figure", set()).update(FIGURE_VALUES)
+
+
+def allowed_value(tag, attribute, value):
+    """Drop an attribute left blank (the editor's link dialog sends `title=""`), and a
+    figure's attribute whose value is not one it may hold."""
+    if tag == "figure" and attribute in FIGURE_VALUES:
+        return value if FIGURE_VALUES[attribute].fullmatch(value) else None
     return value or None

@@ -198,7 +198,7 @@ class ArticleDetailView(LiveItemDetailView):
     context_object_name = "article"
 
     def live_items(self, code):
-        return super().live_items(code).select_related("section")
+        return super().live_items(code).select_related("section", "lead_image")
 
     def get_context_data(self, **kwargs):
         previous_article, next_article, more_on_this_topic = self.reading_links(self.object)

@@ -7,12 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from articles.sanitize import clean_html
 from newsroom.addresses import slug_address
 from newsroom.characters import SafeTextModel
-from newsroom.images.fields import (
-    GeneratedName,
-    ResponsiveImageField,
-    focus_field,
-    renditions_field,
-)
 from newsroom.slugs import unique_slug
 
 
@@ -44,19 +38,14 @@ class Author(SafeTextModel):
     long_bio = models.TextField(
         _("long bio"), blank=True, help_text=_("Shown on the author page.")
     )
-    photo = ResponsiveImageField(
-        _("photo"),
-        spec="author_photo",
-        upload_to=GeneratedName("authors"),
+    photo = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("photo"),
+        null=True,
         blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
+        on_delete=models.SET_NULL,
+        related_name="photo_of",
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_focus_x = focus_field(_("focal point, left to right (percent)"))
-    photo_focus_y = focus_field(_("focal point, top to bottom (percent)"))
-    photo_renditions = renditions_field()
     website = models.URLField(_("website"), blank=True)
     mastodon = models.URLField(_("Mastodon"), blank=True)
     bluesky = models.URLField(_("Bluesky"), blank=True)
@@ -114,6 +103,11 @@ class Author(SafeTextModel):
 
     def clean(self):
         self.clean_bios()
+        if self.photo:
+            try:
+                self.photo.check_min_size("NEWSROOM_AUTHOR_PHOTO_MIN_SIZE")
+            except ValidationError as error:
+                raise ValidationError({"photo": error}) from error
 
     @property
     def public_links(self):

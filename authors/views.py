@@ -19,7 +19,7 @@ class AuthorListView(PublicPageMixin, ListView):
     context_object_name = "authors"
 
     def get_queryset(self):
-        return Author.objects.with_live_articles().order_by("name")
+        return Author.objects.with_live_articles().select_related("photo").order_by("name")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -42,7 +42,7 @@ class AuthorDetailView(LiveArticleListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(
-            Author.objects.with_live_articles(), slug=self.kwargs["slug"]
+            Author.objects.with_live_articles().select_related("photo"), slug=self.kwargs["slug"]
         )
         return self.live_articles().filter(authors=self.author)
 

@@ -230,6 +230,17 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # modeltranslation's tabbed admin would otherwise load jQuery UI from a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# The rich text editor's figures and galleries of library images (articles/figures.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/figure-extension.js")],
+        # The editor's own allowlist (unused: articles/sanitize.py is the one that runs).
+        "extensions": {
+            "LibraryFigure": "articles.sanitize.figure_allowlist",
+            "LibraryGallery": "articles.sanitize.figure_allowlist",
+        },
+    }
+]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -297,6 +308,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# The smallest image the library accepts; lead images and author photos have their own.
+NEWSROOM_IMAGE_MIN_SIZE = _pixel_size("NEWSROOM_IMAGE_MIN_SIZE", "200x200")
 # Large enough for the 1200 x 630 social-media rendition without upscaling.
 NEWSROOM_LEAD_IMAGE_MIN_SIZE = _pixel_size("NEWSROOM_LEAD_IMAGE_MIN_SIZE", "1200x630")
 NEWSROOM_AUTHOR_PHOTO_MIN_SIZE = _pixel_size("NEWSROOM_AUTHOR_PHOTO_MIN_SIZE", "200x200")

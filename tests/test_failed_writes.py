@@ -1,5 +1,5 @@
 """A write that fails half-way (the disk refuses the upload, the database refuses the save)
-leaves no half-saved article: the admin's save is one transaction."""
+leaves nothing half-saved: each admin save is one transaction."""
 
 import io
 import os
@@ -15,6 +15,7 @@ from PIL import Image
 
 from articles.models import Article, ArticleAuthor
 from authors.models import Author
+from newsroom.images.models import Image as LibraryImage
 from tests.factories import AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,14 +77,12 @@ def disk_refusing_large_files():
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
-def test_an_upload_the_disk_refuses_leaves_no_article(editor):
-    author, section = AuthorFactory(), SectionFactory()
-    form = new_article_form(author, section, lead_image=noisy_png(), image_alt_en="A port")
+def test_an_upload_the_disk_refuses_leaves_no_image(editor):
+    form = {"title": "A port", "file": noisy_png(), "file_focus_x": "50", "file_focus_y": "50"}
     with disk_refusing_large_files():
-        response = editor.post(reverse("admin:articles_article_add"), form)
+        response = editor.post(reverse("admin:images_image_add"), form)
     assert response.status_code == 500
-    assert not Article.objects.exists()
-    assert not ArticleAuthor.objects.exists()
+    assert not LibraryImage.objects.exists()
 
 
 def test_a_database_error_in_the_middle_of_a_save_leaves_no_article(editor):
@@ -107,11 +106,14 @@ def test_a_database_error_in_the_middle_of_a_save_leaves_no_article(editor):
 
 
 def test_the_same_save_succeeds_when_nothing_fails(editor):
+    form = {"title": "A port", "file": noisy_png(), "file_focus_x": "50", "file_focus_y": "50"}
+    assert editor.post(reverse("admin:images_image_add"), form).status_code == 302
+    image = LibraryImage.objects.get()
     author, section = AuthorFactory(), SectionFactory()
     response = editor.post(
         reverse("admin:articles_article_add"),
-        new_article_form(author, section, lead_image=noisy_png(), image_alt_en="A port"),
+        new_article_form(author, section, lead_image=image.pk, image_alt_en="A port"),
     )
     assert response.status_code == 302
     article = Article.objects.get()
-    assert article.byline == [author] and article.lead_image_width == 1200
+    assert article.byline == [author] and article.lead_image.file_width == 1200

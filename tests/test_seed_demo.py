@@ -1,3 +1,4 @@
+import re
 import shlex
 import subprocess
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from articles import roles, services
 from articles.models import Article, RelatedArticle, Section, Topic
 from authors.models import Author
+from newsroom.images.models import Image
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +37,14 @@ def test_seed_demo_builds_a_three_language_newsroom(settings, capsys):
     statuses = set(Article.objects.values_list("status", flat=True))
     assert statuses == {"draft", "review", "published"}
     assert any(article.is_scheduled for article in Article.objects.all())
-    assert Article.objects.filter(lead_image="").count() == 0
+    for language in ["en", "fr", "ru"]:
+        live = Article.objects.live(language)
+        bodies = [getattr(article, f"body_{language}") for article in live]
+        with_figures = [body for body in bodies if 'data-gallery="grid"' in body]
+        assert with_figures, language
+        ids = {int(pk) for pk in re.findall(r'data-image="(\d+)"', with_figures[0])}
+        assert len(ids) == 3 and Image.objects.filter(pk__in=ids).count() == 3
+    assert Article.objects.filter(lead_image=None).count() == 0
     for language in ["en", "fr", "ru"]:
         bodies = " ".join(
             Article.objects.live(language).values_list(f"body_{language}", flat=True)

@@ -73,15 +73,17 @@ class Planned:
 
 
 SPECS = {
-    "lead_image": Spec(
-        min_size_setting="NEWSROOM_LEAD_IMAGE_MIN_SIZE",
+    # One library image may be a lead image, a figure and an author photo at once.
+    "library": Spec(
+        min_size_setting="NEWSROOM_IMAGE_MIN_SIZE",
         widths=(320, 640, 960, 1280, 1920),
-        # Teasers in lists show a 3:2 thumbnail, 160 or 240 CSS pixels wide.
-        crops={"teaser": ((240, 160), (480, 320)), "social": ((1200, 630),)},
-    ),
-    "author_photo": Spec(
-        min_size_setting="NEWSROOM_AUTHOR_PHOTO_MIN_SIZE",
-        crops={"square": ((160, 160), (320, 320), (640, 640))},
+        crops={
+            # Teasers in lists show a 3:2 thumbnail, 160 or 240 CSS pixels wide.
+            "teaser": ((240, 160), (480, 320)),
+            # Author photos.
+            "square": ((160, 160), (320, 320), (640, 640)),
+            "social": ((1200, 630),),
+        },
     ),
 }
 

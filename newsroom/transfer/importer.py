@@ -47,6 +47,7 @@ from articles.search import refresh_search_index
 from articles.services import record_event
 from authors.models import Author
 from newsroom.characters import remove_unsafe_characters
+from newsroom.images.models import Image
 from newsroom.images.uploads import verified_image
 from newsroom.pagecache.tags import mark_changed
 from newsroom.permalinks.models import Redirect, normalize_path
@@ -682,18 +683,22 @@ class Writer:
         owner = self.slug_owners[(model, column)].get(slug)
         return None if owner is not None and owner != obj.pk else slug
 
-    def stored_image(self, relative, folder):
-        """The storage name of a clean copy of `relative`, named by the source's content so
-        that importing it again reuses the copy."""
+    def library_image(self, relative, folder, title):
+        """The library image of a clean copy of `relative`, its file named by the source's
+        content so that importing it again reuses the image."""
         source = image_path(self.media_dir, relative)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
         name = f"{folder}/imported/{digest}{source.suffix.lower()}"
-        if default_storage.exists(name):
+        image = Image.objects.filter(file=name).first()
+        if image is not None:
             self.report.count("image", "unchanged")
-        else:
+            return image
+        if not default_storage.exists(name):
             name = default_storage.save(name, clean_image(self.media_dir, relative))
-            self.report.count("image", "created")
-        return name
+        self.report.count("image", "created")
+        return Image.objects.create(
+            title=title[: Image._meta.get_field("title").max_length], file=name
+        )
 
     def with_embed_thumbnails(self, html, key):
         """The body with its embeds' thumbnails copied from the media folder as images are
@@ -719,7 +724,7 @@ class Writer:
             if name in data:
                 setattr(author, name, data[name])
         if data.get("photo") and self.write_files:
-            author.photo = self.stored_image(data["photo"], "authors")
+            author.photo = self.library_image(data["photo"], "authors", author.name)
         author.save()
         return self.finish_item("author", data, author, created)
 
@@ -759,7 +764,10 @@ class Writer:
         article, created = self.fetch("article", data["key"])
         article.section_id = self.ids["section"][data["section"]]
         if data.get("lead_image") and self.write_files:
-            article.lead_image = self.stored_image(data["lead_image"], "articles")
+            original_texts = data["translations"].get(data["original_language"], {})
+            article.lead_image = self.library_image(
+                data["lead_image"], "articles", original_texts.get("title", "")
+            )
         self.write_publishable("article", article, created, data)
         self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])
         topic_ids = [self.ids["topic"][key] for key in dict.fromkeys(data.get("topics", []))]

@@ -181,11 +181,12 @@ class Exporter:
 
     def authors(self):
         old_urls = old_urls_by_object(Author)
-        for author in Author.objects.order_by("pk").iterator(chunk_size=500):
+        authors = Author.objects.select_related("photo").order_by("pk")
+        for author in authors.iterator(chunk_size=500):
             item = {"key": self.keys["author"][author.pk], "slug": author.slug}
             item.update({name: texts(author, name) for name in TRANSLATED["author"]})
             item.update({name: getattr(author, name) for name in AUTHOR_LINKS})
-            item["photo"] = author.photo.name
+            item["photo"] = author.photo.file.name if author.photo else None
             item["old_urls"] = old_urls.get(author.pk)
             yield without_empty(item)
 
@@ -222,7 +223,7 @@ class Exporter:
 
     def article_items(self, articles):
         old_urls = old_urls_by_object(Article)
-        articles = articles.prefetch_related(
+        articles = articles.select_related("lead_image").prefetch_related(
             Prefetch("bylines", queryset=ArticleAuthor.objects.order_by("position", "pk")),
             "topics",
             "related_links",
@@ -243,7 +244,7 @@ class Exporter:
                 "topics": [self.keys["topic"][topic.pk] for topic in article.topics.all()],
                 "authors": [self.keys["author"][b.author_id] for b in article.bylines.all()],
                 "related": related,
-                "lead_image": article.lead_image.name or None,
+                "lead_image": article.lead_image.file.name if article.lead_image else None,
                 "translations": {code: self.translation(article, code) for code in languages},
                 "old_urls": {
                     code: paths

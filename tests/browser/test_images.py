@@ -1,6 +1,6 @@
 import pytest
 
-from articles.models import Article
+from newsroom.images.models import Image
 from tests.factories import ArticleFactory
 from tests.images import samples
 
@@ -10,15 +10,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_phone_photo_uploaded_in_the_admin_reaches_a_phone_upright_and_right_sized(
     live_server, page, browser, admin_user
 ):
-    """The editor uploads a sideways-stored portrait and clicks its focal point; a reader
-    on a 390-pixel phone at 2x gets the upright WebP nearest 700 pixels wide."""
-    article = ArticleFactory(title_en="Cranes at dusk")
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    """The editor uploads a sideways-stored portrait to the library and clicks its focal
+    point; a reader on a 390-pixel phone at 2x gets the upright WebP nearest 700 pixels
+    wide."""
+    page.goto(f"{live_server.url}/admin/images/image/add/")
     page.fill("#id_username", admin_user.username)
     page.fill("#id_password", "password")
     page.click("input[type=submit]")
+    page.fill("#id_title", "Cranes at dusk")
     page.set_input_files(
-        "#id_lead_image",
+        "#id_file",
         files=[
             {"name": "IMG_0001.JPG", "mimeType": "image/jpeg", "buffer": samples.phone_photo()}
         ],
@@ -27,14 +28,15 @@ def test_a_phone_photo_uploaded_in_the_admin_reaches_a_phone_upright_and_right_s
     preview = page.locator("[data-focal-point] img")
     box = preview.bounding_box()
     preview.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
-    assert page.input_value("#id_lead_image_focus_x") == "25"
-    assert page.input_value("#id_lead_image_focus_y") == "75"
+    assert page.input_value("#id_file_focus_x") == "25"
+    assert page.input_value("#id_file_focus_y") == "75"
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
 
-    article = Article.objects.get(pk=article.pk)
-    assert (article.lead_image_width, article.lead_image_height) == (1200, 1600)
-    assert article.lead_image_renditions["renditions"][-1]["key"] == "social-1200x630-f25-75"
+    image = Image.objects.get()
+    assert image.file.original_size == (1200, 1600)
+    assert image.file_renditions["renditions"][-1]["key"] == "social-1200x630-f25-75"
+    article = ArticleFactory(title_en="Cranes at dusk", lead_image=image)
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     reader = phone.new_page()

@@ -2,23 +2,12 @@
 editor links to another article from a body."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from articles.models import Article, TranslationState
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def signed_in(page, live_server, client, admin_user):
-    client.force_login(admin_user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    return page
 
 
 TRANSLATION_EDITOR_READY = """() => {

@@ -90,10 +90,18 @@ def test_a_working_day_at_the_desk(desk, browser, live_server):
     writer.fill("#id_title_en", "Ports and power")
     write(writer, ENGLISH_BODY, "<p>The Black Sea ports decide more than grain prices.</p>")
     writer.check("#id_ready_en")
-    writer.set_input_files(
-        "#id_lead_image",
+    # The lead image is uploaded to the library from the article's form, in a popup.
+    with writer.expect_popup() as opened:
+        writer.click("#add_id_lead_image")
+    library = opened.value
+    library.fill("#id_title", "Cranes")
+    library.set_input_files(
+        "#id_file",
         files=[{"name": "cranes.jpg", "mimeType": "image/jpeg", "buffer": samples.jpeg()}],
     )
+    library.click("input[name=_save]")
+    library.wait_for_event("close")
+    assert "Cranes" in writer.locator("#id_lead_image + .select2").inner_text()
     writer.fill("#id_image_alt_en", "Cranes at dusk")
     pick(writer, "id_section", "Politics")
     writer.click("input[name=_continue]")

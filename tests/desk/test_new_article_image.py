@@ -1,13 +1,10 @@
-"""A new article's form that comes back with errors, after an image was chosen."""
+"""A new library image's form that comes back with errors, after an image was chosen."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
-from tests.desk.conftest import change_form_data
-from tests.factories import SectionFactory
 from tests.images import samples
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +15,19 @@ def test_a_form_error_says_the_image_must_be_chosen_again_and_shows_no_broken_pi
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(author)
-    data = change_form_data(Article(section=SectionFactory()), title_en="Ports and power")
-    data["section"] = ""
-    data["lead_image"] = samples.upload(samples.jpeg((1500, 1000)), "image.jpg")
+    data = {
+        "title": "",
+        "file": samples.upload(samples.jpeg((1500, 1000)), "image.jpg"),
+        "file_focus_x": "50",
+        "file_focus_y": "50",
+    }
 
-    response = client.post(reverse("admin:articles_article_add"), data)
+    response = client.post(reverse("admin:images_image_add"), data)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     html = response.content.decode()
-    focal_point = html[html.index("field-lead_image_focal_point") :]
+    focal_point = html[html.index("field-focal_point") :]
     focal_point = focal_point[: focal_point.index("</div>\n")]
     assert not re.search(r"<img[^>]+/media/", focal_point), focal_point
     assert "choose the image again" in focal_point

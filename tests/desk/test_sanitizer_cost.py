@@ -15,8 +15,6 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.diffs import MAX_COMPARISONS, bounded_opcodes
-from articles.embeds import checked_embeds
-from articles.notes import checked_notes
 from articles.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_CLASSES,
@@ -27,6 +25,7 @@ from articles.sanitize import (
     MAX_TAGS,
     VOID,
     allowlisted_markup,
+    checked_elements,
     clean_html,
     nh3_cleaned,
 )
@@ -59,8 +58,8 @@ class Shape(HTMLParser):
 
 
 def nh3_alone(html):
-    """nh3 with the allowlist, and the checks of what notes and embeds hold."""
-    return checked_embeds(checked_notes(nh3_cleaned(html)))
+    """nh3 with the allowlist, and the checks of what notes, embeds and figures hold."""
+    return checked_elements(nh3_cleaned(html))
 
 
 def refusal(html):

@@ -106,6 +106,16 @@ def verified(data, min_size=(1, 1)):
     return VerifiedImageFormField(min_size=min_size).clean(upload(data))
 
 
+def library_image(data=None, **fields):
+    """A saved image of the library, its file verified and re-encoded as uploads are."""
+    from newsroom.images.models import Image
+
+    image = Image(**{"title": "A test image", **fields})
+    image.file = verified(data or jpeg())
+    image.save()
+    return image
+
+
 def stored_files(settings):
     """Every file under MEDIA_ROOT, as storage names."""
     root = settings.MEDIA_ROOT

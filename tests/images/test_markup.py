@@ -9,6 +9,7 @@ from django.urls import reverse
 from articles.models import Article
 from authors.models import Author
 from newsroom.context_processors import navigation
+from newsroom.images.models import Image
 from newsroom.notices.shown import shown_notice
 from tests.articles.test_queries import MAX_QUERIES, build_archive
 from tests.factories import ArticleFactory, AuthorFactory
@@ -20,18 +21,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def author():
-    author = AuthorFactory(name_en="Lena Ortiz")
-    author.photo = samples.verified(samples.jpeg((500, 400)))
-    author.save()
-    return author
+    return AuthorFactory(
+        name_en="Lena Ortiz", photo=samples.library_image(samples.jpeg((500, 400)))
+    )
 
 
 @pytest.fixture
 def article(author):
-    article = ArticleFactory(authors=[author], image_alt_en="A harbour crane at dusk")
-    article.lead_image = samples.verified(samples.jpeg((1500, 1000)))
-    article.save()
-    return article
+    return ArticleFactory(
+        authors=[author],
+        image_alt_en="A harbour crane at dusk",
+        lead_image=samples.library_image(samples.jpeg((1500, 1000))),
+    )
 
 
 def pictures(html):
@@ -109,18 +110,21 @@ def test_no_image_no_picture(client):
 
 
 def test_an_image_without_renditions_is_served_as_stored(client, article):
-    Article.objects.update(lead_image_renditions={})
+    Image.objects.update(file_renditions={})
     lead = pictures(client.get(article.get_absolute_url()).content.decode())[0]
     assert "<source" not in lead and "srcset" not in lead
-    assert attribute(lead, "img", "src") == article.lead_image.url
+    assert attribute(lead, "img", "src") == article.lead_image.file.url
     assert attribute(lead, "img", "width") == "1500"
 
 
 def test_an_undecodable_file_written_outside_forms_saves_and_is_not_shown(client):
     """Its size cannot be read, so no browser could draw it either: no broken image."""
-    article = ArticleFactory(lead_image=samples.upload(samples.jpeg()[:300], "cut.jpg"))
-    assert article.lead_image_renditions == {"source": article.lead_image.name, "renditions": []}
-    assert article.lead_image.original_size == (None, None)
+    image = Image.objects.create(
+        title="Cut short", file=samples.upload(samples.jpeg()[:300], "cut.jpg")
+    )
+    article = ArticleFactory(lead_image=image)
+    assert image.file_renditions == {"source": image.file.name, "renditions": []}
+    assert image.file.original_size == (None, None)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert pictures(response.content.decode()) == []
@@ -129,18 +133,8 @@ def test_an_undecodable_file_written_outside_forms_saves_and_is_not_shown(client
 @pytest.mark.parametrize("page", ["home", "article", "author", "contributors"])
 def test_pictures_cost_no_query(client, django_assert_max_num_queries, article, author, page):
     urls = build_archive(4)
-    Article.objects.update(
-        lead_image=article.lead_image.name,
-        lead_image_width=1500,
-        lead_image_height=1000,
-        lead_image_renditions=article.lead_image_renditions,
-    )
-    Author.objects.update(
-        photo=author.photo.name,
-        photo_width=500,
-        photo_height=400,
-        photo_renditions=author.photo_renditions,
-    )
+    Article.objects.update(lead_image=article.lead_image)
+    Author.objects.update(photo=author.photo)
     with django_assert_max_num_queries(MAX_QUERIES[page]):
         response = client.get(urls[page])
     assert response.status_code == 200
@@ -184,8 +178,8 @@ def test_teasers_in_lists_show_the_focal_point_crop_lazily_at_its_size(
 
 
 def test_the_focal_point_moves_the_teaser_crop(client, article):
-    article.lead_image_focus_x, article.lead_image_focus_y = 10, 90
-    article.save()
+    article.lead_image.file_focus_x, article.lead_image.file_focus_y = 10, 90
+    article.lead_image.save()
     html = client.get(article.section.get_absolute_url()).content.decode()
     (thumbnail,) = pictures_of_class(html, "teaser__thumbnail")
     assert "/teaser-480x320-f10-90.webp 480w" in attribute(thumbnail, "source", "srcset")

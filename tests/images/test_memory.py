@@ -24,7 +24,6 @@ from PIL import Image
 
 from newsroom.images import renditions
 from newsroom.images.uploads import STORED_MAX_PIXELS, verified_image
-from tests.factories import ArticleFactory
 from tests.html_forms import form_values
 from tests.images import samples
 
@@ -65,7 +64,7 @@ WORKER = textwrap.dedent(
         open=lambda mode: storage.open(name, mode),
         original_size=size,
         focus=(50, 50),
-        field=types.SimpleNamespace(spec=renditions.SPECS["lead_image"]),
+        field=types.SimpleNamespace(spec=renditions.SPECS["library"]),
     )
     manifest = renditions.build(field_file)
     print(json.dumps({
@@ -121,7 +120,7 @@ def test_the_largest_accepted_image_keeps_a_worker_under_300_mb(tmp_path, make):
     assert size[0] * size[1] <= django_settings.NEWSROOM_IMAGE_MAX_PIXELS
     report = worker_run(tmp_path, make(size))
     print(f"{make.__name__} {size}: peak {report['peak'] / 2**20:.0f} MB")  # for bench/README
-    spec = renditions.SPECS["lead_image"]
+    spec = renditions.SPECS["library"]
     assert report["renditions"] == len(spec.widths) + sum(map(len, spec.crops.values()))
     assert report["peak"] < WORKER_MEMORY_LIMIT, report
     stored_width, stored_height = report["stored"]
@@ -176,13 +175,12 @@ def test_a_request_larger_than_an_image_and_a_form_is_refused_before_reading(set
 
 
 @pytest.mark.django_db
-def test_an_oversized_lead_image_is_a_form_error_with_its_size(admin_client, settings):
+def test_an_oversized_image_is_a_form_error_with_its_size(admin_client, settings):
     settings.NEWSROOM_IMAGE_MAX_BYTES = 50_000
-    article = ArticleFactory()
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    values = form_values(admin_client.get(url).content.decode())
+    url = reverse("admin:images_image_add")
+    values = form_values(admin_client.get(url).content.decode()) | {"title": "Noise"}
     noise = Image.frombytes("RGB", (400, 400), os.urandom(400 * 400 * 3))
-    values["lead_image"] = samples.upload(samples.encoded(noise, "JPEG", quality=95), "big.jpg")
+    values["file"] = samples.upload(samples.encoded(noise, "JPEG", quality=95), "big.jpg")
     response = admin_client.post(url, values)
     assert response.status_code == 200
     assert "an image may be at most 48.8\xa0KB" in response.content.decode()

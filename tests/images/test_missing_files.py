@@ -15,6 +15,7 @@ from django.utils import translation
 
 from articles.models import Article, Section, Topic
 from authors.models import Author
+from newsroom.images.models import Image
 from newsroom.images.renditions import files_of
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.images import samples
@@ -63,15 +64,16 @@ def public_pages():
     return paths
 
 
-def image_sizes(model, field):
-    return list(model.objects.values_list(f"{field}_width", f"{field}_height"))
+def image_sizes():
+    return list(Image.objects.values_list("file_width", "file_height"))
 
 
 def test_the_demo_stores_the_size_of_every_image():
     load_demo()
-    for model, field in [(Article, "lead_image"), (Author, "photo")]:
-        sizes = image_sizes(model, field)
-        assert sizes and all(width and height for width, height in sizes), model
+    sizes = image_sizes()
+    assert sizes and all(width and height for width, height in sizes)
+    assert not Article.objects.filter(lead_image=None).exists()
+    assert not Author.objects.filter(photo=None).exists()
 
 
 @pytest.mark.parametrize("sizes", ["stored", "never stored"])
@@ -83,8 +85,7 @@ def test_no_page_opens_an_image_file_even_when_every_file_is_gone(
     before sizes were stored, until `rebuild_renditions` fills them."""
     load_demo()
     if sizes == "never stored":
-        Article.objects.update(lead_image_width=None, lead_image_height=None)
-        Author.objects.update(photo_width=None, photo_height=None)
+        Image.objects.update(file_width=None, file_height=None)
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     paths = public_pages()
     storage_reads.clear()
@@ -97,7 +98,7 @@ def test_no_page_opens_an_image_file_even_when_every_file_is_gone(
 @pytest.fixture
 def author(settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-    author = AuthorFactory(photo=samples.verified(samples.jpeg((400, 400))))
+    author = AuthorFactory(photo=samples.library_image(samples.jpeg((400, 400))))
     ArticleFactory(authors=[author])
     return author
 
@@ -113,10 +114,10 @@ def rebuild_missing():
 def test_an_author_page_whose_photo_file_is_gone_renders_without_it(client, author, settings):
     url = author.get_absolute_url()
     assert photos(client.get(url).content.decode()) == 1
-    for name in files_of(author.photo_renditions):
+    for name in files_of(author.photo.file_renditions):
         (settings.MEDIA_ROOT / name).unlink()
     assert client.get(url).status_code == 200
-    with pytest.raises(CommandError, match=f"authors.author {author.pk}: "):
+    with pytest.raises(CommandError, match=f"images.image {author.photo.pk}: "):
         rebuild_missing()
     response = client.get(url)
     assert response.status_code == 200
@@ -127,13 +128,15 @@ def test_an_author_page_whose_photo_file_is_gone_renders_without_it(client, auth
 def test_renditions_still_in_storage_are_shown_when_only_the_original_is_gone(
     client, author, settings
 ):
-    (settings.MEDIA_ROOT / author.photo.name).unlink()
-    first_crop = author.photo_renditions["renditions"][0]
+    (settings.MEDIA_ROOT / author.photo.file.name).unlink()
+    first_crop = next(
+        entry for entry in author.photo.file_renditions["renditions"] if entry["group"] == "square"
+    )
     (settings.MEDIA_ROOT / first_crop["webp"]).unlink()
     with pytest.raises(CommandError):
         rebuild_missing()
-    author.refresh_from_db()
-    kept = [entry["key"] for entry in author.photo_renditions["renditions"]]
+    author.photo.refresh_from_db()
+    kept = [entry["key"] for entry in author.photo.file_renditions["renditions"]]
     assert first_crop["key"] not in kept and kept
     html = client.get(author.get_absolute_url()).content.decode()
     assert photos(html) == 1 and first_crop["jpeg"] not in html
@@ -141,20 +144,20 @@ def test_renditions_still_in_storage_are_shown_when_only_the_original_is_gone(
 
 def test_an_image_restored_to_storage_is_shown_again(client, author, settings, tmp_path):
     saved = tmp_path / "photo"
-    shutil.copy(settings.MEDIA_ROOT / author.photo.name, saved)
-    for name in files_of(author.photo_renditions):
+    shutil.copy(settings.MEDIA_ROOT / author.photo.file.name, saved)
+    for name in files_of(author.photo.file_renditions):
         (settings.MEDIA_ROOT / name).unlink()
     with pytest.raises(CommandError):
         rebuild_missing()
-    shutil.copy(saved, settings.MEDIA_ROOT / author.photo.name)
+    shutil.copy(saved, settings.MEDIA_ROOT / author.photo.file.name)
     rebuild_missing()
     assert photos(client.get(author.get_absolute_url()).content.decode()) == 1
 
 
 def test_rebuilding_fills_the_size_of_images_stored_without_it(author):
-    Author.objects.update(photo_width=None, photo_height=None)
+    Image.objects.update(file_width=None, file_height=None)
     rebuild_missing()
-    assert image_sizes(Author, "photo") == [(400, 400)]
+    assert image_sizes() == [(400, 400)]
 
 
 def test_an_imported_image_has_its_size_stored(tmp_path):
@@ -173,27 +176,29 @@ def test_an_imported_image_has_its_size_stored(tmp_path):
         )
     )
     call_command("import_articles", source, "--media-dir", tmp_path, stdout=StringIO())
-    assert image_sizes(Author, "photo") == [(300, 250)]
+    assert image_sizes() == [(300, 250)]
+    assert Author.objects.get().photo.file_width == 300
 
 
 def test_the_desk_asks_for_an_image_whose_file_is_gone(admin_client, author, settings):
-    for name in files_of(author.photo_renditions):
+    for name in files_of(author.photo.file_renditions):
         (settings.MEDIA_ROOT / name).unlink()
     with pytest.raises(CommandError):
         rebuild_missing()
-    response = admin_client.get(reverse("admin:authors_author_change", args=[author.pk]))
+    response = admin_client.get(reverse("admin:images_image_change", args=[author.photo.pk]))
     assert response.status_code == 200
     assert "The image file cannot be read: upload the image again." in response.content.decode()
 
 
 def test_rebuilding_fills_the_length_feeds_give_for_images_stored_without_it(client, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-    article = ArticleFactory(lead_image=samples.verified(samples.jpeg((1300, 700))))
-    length = (settings.MEDIA_ROOT / article.lead_image.name).stat().st_size
-    assert article.lead_image_renditions["bytes"] == length
-    manifest = dict(article.lead_image_renditions)
+    image = samples.library_image(samples.jpeg((1300, 700)))
+    ArticleFactory(lead_image=image)
+    length = (settings.MEDIA_ROOT / image.file.name).stat().st_size
+    assert image.file_renditions["bytes"] == length
+    manifest = dict(image.file_renditions)
     del manifest["bytes"]
-    Article.objects.update(lead_image_renditions=manifest)
+    Image.objects.update(file_renditions=manifest)
     assert "<enclosure" not in client.get(reverse("articles:rss")).content.decode()
     rebuild_missing()
     assert f'length="{length}"' in client.get(reverse("articles:rss")).content.decode()

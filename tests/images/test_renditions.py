@@ -1,37 +1,29 @@
-"""Renditions: made once on save, at the widths and crops the layout needs, never upscaled,
-steered by the focal point, and removed with the image they were made from."""
+"""Renditions of library images: made once on save, at the widths and crops the layout
+needs, never upscaled, steered by the focal point, and removed with the image."""
 
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image as PillowImage
 
-from articles.models import Article, TranslationMatrix
-from authors.models import Author
+from newsroom.images.models import Image
 from newsroom.images.renditions import files_of
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import AuthorFactory
 from tests.images import samples
 
 pytestmark = pytest.mark.django_db
 
 
-def with_lead_image(data, **fields):
-    article = ArticleFactory(**fields)
-    article.lead_image = samples.verified(data)
-    article.save()
-    return article
-
-
 def opened(storage, name):
     with storage.open(name) as stored:
-        image = Image.open(io.BytesIO(stored.read()))
+        image = PillowImage.open(io.BytesIO(stored.read()))
         image.load()
     return image
 
 
 def test_lead_image_widths_in_webp_and_jpeg_never_upscaled():
-    article = with_lead_image(samples.jpeg((1500, 1000)))
-    picture = article.lead_image.picture
+    image = samples.library_image(samples.jpeg((1500, 1000)))
+    picture = image.picture
     assert [(s.width, s.height) for s in picture.sources] == [
         (320, 213),
         (640, 427),
@@ -39,40 +31,37 @@ def test_lead_image_widths_in_webp_and_jpeg_never_upscaled():
         (1280, 853),
         (1500, 1000),
     ]
-    storage = article.lead_image.storage
-    for entry in article.lead_image_renditions["renditions"]:
+    storage = image.file.storage
+    for entry in image.file_renditions["renditions"]:
         webp, jpeg = opened(storage, entry["webp"]), opened(storage, entry["jpeg"])
         assert (webp.format, jpeg.format) == ("WEBP", "JPEG")
         assert webp.size == jpeg.size == (entry["width"], entry["height"])
 
 
 def test_a_large_original_stops_at_1920_pixels():
-    article = with_lead_image(samples.jpeg((2400, 1600)))
-    assert [s.width for s in article.lead_image.picture.sources] == [320, 640, 960, 1280, 1920]
-    assert article.lead_image.picture.src.endswith("/1920w.jpg")
+    image = samples.library_image(samples.jpeg((2400, 1600)))
+    assert [s.width for s in image.picture.sources] == [320, 640, 960, 1280, 1920]
+    assert image.picture.src.endswith("/1920w.jpg")
 
 
 def test_the_social_image_is_a_1200_by_630_jpeg():
-    article = with_lead_image(samples.jpeg((1500, 1000)))
-    social = article.lead_image.crops["social"]
+    image = samples.library_image(samples.jpeg((1500, 1000)))
+    social = image.crops["social"]
     assert (social.width, social.height) == (1200, 630)
-    image = opened(article.lead_image.storage, social.sources[0].jpeg_url.split("/media/")[1])
+    image = opened(image.file.storage, social.sources[0].jpeg_url.split("/media/")[1])
     assert (image.format, image.size) == ("JPEG", (1200, 630))
 
 
 def test_author_photos_get_square_crops_without_repeating_a_small_original():
-    author = AuthorFactory()
-    author.photo = samples.verified(samples.jpeg((300, 450)))
-    author.save()
+    author = AuthorFactory(photo=samples.library_image(samples.jpeg((300, 450))))
     square = author.photo.crops["square"]
     assert [(s.width, s.height) for s in square.sources] == [(160, 160), (300, 300)]
-    assert author.photo.picture.sources == []
 
 
-def red_share_of_left_edge(article):
+def red_share_of_left_edge(image):
     """How much of the social crop's left-most column is the red block."""
-    name = article.lead_image_renditions["renditions"][-1]["jpeg"]
-    image = opened(article.lead_image.storage, name).convert("RGB")
+    name = image.file_renditions["renditions"][-1]["jpeg"]
+    image = opened(image.file.storage, name).convert("RGB")
     column = [image.getpixel((0, y)) for y in range(image.height)]
     return sum(1 for r, _g, b in column if r > 150 and b < 100) / len(column)
 
@@ -80,38 +69,35 @@ def red_share_of_left_edge(article):
 def test_the_focal_point_steers_the_crops():
     """3000 x 1000 with the red block in the top-left fifth: the 1200 x 630 crop is a
     1905-pixel-wide window that slides with the focal point."""
-    article = with_lead_image(samples.jpeg((3000, 1000)), lead_image_focus_x=0)
-    assert red_share_of_left_edge(article) == pytest.approx(0.2, abs=0.02)
-    article.lead_image_focus_x = 100
-    article.save()
-    assert red_share_of_left_edge(article) == 0
+    image = samples.library_image(samples.jpeg((3000, 1000)), file_focus_x=0)
+    assert red_share_of_left_edge(image) == pytest.approx(0.2, abs=0.02)
+    image.file_focus_x = 100
+    image.save()
+    assert red_share_of_left_edge(image) == 0
+
+
+def smallest_square(image):
+    square = next(e for e in image.file_renditions["renditions"] if e["group"] == "square")
+    return opened(image.file.storage, square["jpeg"])
 
 
 def test_the_focal_point_keeps_the_red_corner_in_a_square_crop():
-    author = AuthorFactory(photo_focus_x=0, photo_focus_y=0)
-    author.photo = samples.verified(samples.jpeg((1000, 400)))
-    author.save()
-    name = author.photo_renditions["renditions"][0]["jpeg"]
-    assert opened(author.photo.storage, name).getpixel((5, 5)) == pytest.approx(
-        samples.RED, abs=20
-    )
-    author.photo_focus_x = 100
-    author.save()
-    name = author.photo_renditions["renditions"][0]["jpeg"]
-    assert opened(author.photo.storage, name).getpixel((5, 5)) == pytest.approx(
-        samples.BLUE, abs=20
-    )
+    image = samples.library_image(samples.jpeg((1000, 400)), file_focus_x=0, file_focus_y=0)
+    assert smallest_square(image).getpixel((5, 5)) == pytest.approx(samples.RED, abs=20)
+    image.file_focus_x = 100
+    image.save()
+    assert smallest_square(image).getpixel((5, 5)) == pytest.approx(samples.BLUE, abs=20)
 
 
 def test_saving_again_reuses_the_renditions(settings):
-    article = with_lead_image(samples.jpeg())
-    manifest, files = article.lead_image_renditions, samples.stored_files(settings)
+    image = samples.library_image(samples.jpeg())
+    manifest, files = image.file_renditions, samples.stored_files(settings)
     mtimes = {name: (settings.MEDIA_ROOT / name).stat().st_mtime_ns for name in files}
-    article.title_en = "A new title"
-    article.save()
-    reloaded = Article.objects.get(pk=article.pk)
+    image.title = "A new title"
+    image.save()
+    reloaded = Image.objects.get(pk=image.pk)
     reloaded.save()
-    assert reloaded.lead_image_renditions == manifest
+    assert reloaded.file_renditions == manifest
     assert samples.stored_files(settings) == files
     assert {n: (settings.MEDIA_ROOT / n).stat().st_mtime_ns for n in files} == mtimes
 
@@ -119,12 +105,12 @@ def test_saving_again_reuses_the_renditions(settings):
 def test_moving_the_focal_point_remakes_only_the_crops(
     settings, django_capture_on_commit_callbacks
 ):
-    article = with_lead_image(samples.jpeg())
-    before = article.lead_image_renditions["renditions"]
+    image = samples.library_image(samples.jpeg())
+    before = image.file_renditions["renditions"]
     with django_capture_on_commit_callbacks(execute=True):
-        article.lead_image_focus_x = 20
-        article.save()
-    after = article.lead_image_renditions["renditions"]
+        image.file_focus_x = 20
+        image.save()
+    after = image.file_renditions["renditions"]
     assert [e for e in after if e["group"] == "scaled"] == [
         e for e in before if e["group"] == "scaled"
     ]
@@ -142,41 +128,34 @@ def owned_files(instance, field):
 def test_replacing_an_image_removes_the_old_original_and_renditions(
     settings, django_capture_on_commit_callbacks
 ):
-    article = with_lead_image(samples.jpeg())
-    old = owned_files(article, "lead_image")
-    assert old <= samples.stored_files(settings) and len(old) == 17
+    image = samples.library_image(samples.jpeg())
+    old = owned_files(image, "file")
+    assert old <= samples.stored_files(settings) and len(old) == 23
     with django_capture_on_commit_callbacks(execute=True):
-        article.lead_image = samples.verified(samples.png())
-        article.save()
-    assert samples.stored_files(settings) == owned_files(article, "lead_image")
+        image.file = samples.verified(samples.png())
+        image.save()
+    assert samples.stored_files(settings) == owned_files(image, "file")
     assert not old & samples.stored_files(settings)
 
 
-def test_clearing_an_image_removes_its_files(settings, django_capture_on_commit_callbacks):
-    author = AuthorFactory()
-    author.photo = samples.verified(samples.jpeg((400, 400)))
-    author.save()
-    assert samples.stored_files(settings)
+def test_an_author_who_stops_using_a_photo_leaves_it_in_the_library(
+    settings, django_capture_on_commit_callbacks
+):
+    image = samples.library_image(samples.jpeg((400, 400)))
+    author = AuthorFactory(photo=image)
+    files = samples.stored_files(settings)
     with django_capture_on_commit_callbacks(execute=True):
         author.photo = None
         author.save()
-    assert author.photo_renditions == {}
-    assert samples.stored_files(settings) == set()
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert samples.stored_files(settings) == files
 
 
-@pytest.mark.parametrize("model", ["article", "author"])
-def test_deleting_the_owner_removes_every_file(
-    settings, django_capture_on_commit_callbacks, model
-):
-    if model == "article":
-        owner = with_lead_image(samples.jpeg())
-    else:
-        owner = AuthorFactory()
-        owner.photo = samples.verified(samples.jpeg((400, 400)))
-        owner.save()
+def test_deleting_the_image_removes_every_file(settings, django_capture_on_commit_callbacks):
+    image = samples.library_image(samples.jpeg())
     assert samples.stored_files(settings)
     with django_capture_on_commit_callbacks(execute=True):
-        type(owner).objects.filter(pk=owner.pk).delete()
+        Image.objects.filter(pk=image.pk).delete()
     assert samples.stored_files(settings) == set()
 
 
@@ -184,11 +163,11 @@ def test_files_are_kept_until_the_transaction_commits(
     settings, django_capture_on_commit_callbacks
 ):
     """A rolled-back replacement must not leave the saved row pointing at deleted files."""
-    article = with_lead_image(samples.jpeg())
-    old = owned_files(article, "lead_image")
+    image = samples.library_image(samples.jpeg())
+    old = owned_files(image, "file")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        article.lead_image = samples.verified(samples.webp())
-        article.save()
+        image.file = samples.verified(samples.webp())
+        image.save()
     assert callbacks and old <= samples.stored_files(settings)
 
 
@@ -197,30 +176,29 @@ def test_storage_goes_through_the_storages_setting(settings):
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     }
-    article = with_lead_image(samples.jpeg())
-    storage = article.lead_image.storage
-    assert all(storage.exists(name) for name in owned_files(article, "lead_image"))
+    image = samples.library_image(samples.jpeg())
+    storage = image.file.storage
+    assert all(storage.exists(name) for name in owned_files(image, "file"))
     assert samples.stored_files(settings) == set()
 
 
 def test_an_original_stored_before_renditions_is_served_as_it_is():
-    article = with_lead_image(samples.jpeg())
-    Article.objects.filter(pk=article.pk).update(lead_image_renditions={})
-    article.refresh_from_db()
-    picture = article.lead_image.picture
+    image = samples.library_image(samples.jpeg())
+    Image.objects.filter(pk=image.pk).update(file_renditions={})
+    image.refresh_from_db()
+    picture = image.picture
     assert picture.sources == []
-    assert picture.src == article.lead_image.url
+    assert picture.src == image.file.url
     assert (picture.width, picture.height) == (1500, 1000)
-    assert Author.objects.count() == 1
 
 
 def test_an_original_shared_by_two_rows_stays_until_the_last_one_goes(
     settings, django_capture_on_commit_callbacks
 ):
-    """Imports name files by their content, so two articles may point at one file."""
-    first = with_lead_image(samples.jpeg())
-    second = ArticleFactory(lead_image=first.lead_image.name)
-    files = owned_files(first, "lead_image")
+    """Imports name files by their content, so two images may point at one file."""
+    first = samples.library_image(samples.jpeg())
+    second = Image.objects.create(title="The same file", file=first.file.name)
+    files = owned_files(first, "file")
     with django_capture_on_commit_callbacks(execute=True):
         first.delete()
     assert files <= samples.stored_files(settings)
@@ -230,13 +208,5 @@ def test_an_original_shared_by_two_rows_stays_until_the_last_one_goes(
 
 
 def test_an_empty_focal_point_means_the_centre():
-    article = with_lead_image(samples.jpeg(), lead_image_focus_x=None, lead_image_focus_y=None)
-    assert article.lead_image_renditions["renditions"][-1]["key"] == "social-1200x630-f50-50"
-
-
-def test_saving_through_a_proxy_model_makes_renditions_too():
-    article = ArticleFactory()
-    proxy = TranslationMatrix.objects.get(pk=article.pk)
-    proxy.lead_image = samples.verified(samples.jpeg())
-    proxy.save()
-    assert proxy.lead_image_renditions["renditions"]
+    image = samples.library_image(samples.jpeg(), file_focus_x=None, file_focus_y=None)
+    assert image.file_renditions["renditions"][-1]["key"] == "social-1200x630-f50-50"

@@ -18,6 +18,7 @@ from django.urls import reverse
 from articles.models import Article
 from bench.cluster import public_read_policy
 from newsroom.images import renditions
+from newsroom.images.models import Image
 from tests.factories import ArticleFactory
 from tests.images import samples
 from tests.images.test_uploads import post_with_image
@@ -98,8 +99,8 @@ class Bucket:
         return sum(" HTTP/1.1" in line for line in self.log.read_text().splitlines())
 
 
-def files_of(article):
-    return {article.lead_image.name, *renditions.files_of(article.lead_image_renditions)}
+def files_of(image):
+    return {image.file.name, *renditions.files_of(image.file_renditions)}
 
 
 @pytest.fixture
@@ -110,27 +111,26 @@ def editor_client(client, admin_user):
 
 @pytest.fixture
 def uploaded(bucket, editor_client):
-    article = ArticleFactory(translated=True)
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    assert post_with_image(editor_client, url, "lead_image", samples.jpeg()).status_code == 302
-    article.refresh_from_db()
-    return article
+    url = reverse("admin:images_image_add")
+    response = post_with_image(editor_client, url, "file", samples.jpeg(), title="Port")
+    assert response.status_code == 302
+    return ArticleFactory(translated=True, lead_image=Image.objects.get())
 
 
 @pytest.mark.django_db
 def test_an_upload_in_the_admin_stores_the_original_and_its_renditions_in_the_bucket(
     uploaded, bucket
 ):
-    assert uploaded.lead_image.name.startswith("articles/")
-    assert len(files_of(uploaded)) > 5
-    assert files_of(uploaded) <= bucket.names()
+    assert uploaded.lead_image.file.name.startswith("images/")
+    assert len(files_of(uploaded.lead_image)) > 5
+    assert files_of(uploaded.lead_image) <= bucket.names()
 
 
 @pytest.mark.django_db
 def test_image_urls_are_plain_stable_and_readable_by_anyone(uploaded):
-    url = uploaded.lead_image.url
-    assert url == f"{ENDPOINT}/{BUCKET}/{uploaded.lead_image.name}"
-    assert Article.objects.get(pk=uploaded.pk).lead_image.url == url
+    url = uploaded.lead_image.file.url
+    assert url == f"{ENDPOINT}/{BUCKET}/{uploaded.lead_image.file.name}"
+    assert Image.objects.get().file.url == url
     with urllib.request.urlopen(url) as response:
         assert response.status == 200
         assert response.read()[:3] == b"\xff\xd8\xff"  # a JPEG, read without credentials
@@ -144,16 +144,16 @@ def test_pages_are_drawn_without_opening_a_file(uploaded, bucket, client, settin
         response = client.get(url)
         assert response.status_code == 200
     assert (
-        uploaded.lead_image.name.rsplit(".", 1)[0]
+        uploaded.lead_image.file.name.rsplit(".", 1)[0]
         in client.get(uploaded.get_absolute_url("en")).content.decode()
     )
     assert bucket.requests_served() == before
 
 
 @pytest.mark.django_db(transaction=True)
-def test_deleting_the_article_removes_its_files_from_the_bucket(uploaded, bucket):
-    files = files_of(uploaded)
-    uploaded.delete()
+def test_deleting_the_image_removes_its_files_from_the_bucket(uploaded, bucket):
+    files = files_of(uploaded.lead_image)
+    uploaded.lead_image.delete()
     assert not files & bucket.names()
 
 
@@ -162,6 +162,6 @@ def test_an_import_with_media_dir_puts_the_images_in_the_bucket(bucket, tmp_path
     for name in ["2022/01/harbour.png", "2024/03/corridor.png", "people/lea.png"]:
         write_image(tmp_path / "uploads" / name)
     run_import(FIXTURES / "newsroom.json", "--media-dir", tmp_path / "uploads")
-    imported = Article.objects.exclude(lead_image="").get()
-    assert imported.lead_image.name.startswith("articles/imported/")
-    assert files_of(imported) <= bucket.names()
+    imported = Article.objects.exclude(lead_image=None).get()
+    assert imported.lead_image.file.name.startswith("articles/imported/")
+    assert files_of(imported.lead_image) <= bucket.names()

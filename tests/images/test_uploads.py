@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image
+from PIL import Image as PillowImage
 
 from articles.models import Article
 from authors.models import Author
 from newsroom.images.fields import VerifiedImageFormField
+from newsroom.images.models import Image
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.html_forms import form_values
 from tests.images import samples
@@ -32,7 +33,7 @@ def refusal(data, name="photo.jpg", min_size=LEAD_MIN):
 
 def reopened(content):
     content.seek(0)
-    image = Image.open(io.BytesIO(content.read()))
+    image = PillowImage.open(io.BytesIO(content.read()))
     image.load()
     return image
 
@@ -155,9 +156,11 @@ def editor_client(client, admin_user):
     return client
 
 
-def post_with_image(client, url, field, data, name="photo.jpg", **headers):
+def post_with_image(client, url, field, data, name="photo.jpg", title=None, **headers):
     values = form_values(client.get(url).content.decode())
     values[field] = samples.upload(data, name)
+    if title is not None:
+        values["title"] = title
     return client.post(url, values, **headers)
 
 
@@ -168,12 +171,11 @@ def post_with_image(client, url, field, data, name="photo.jpg", **headers):
     ids=["traversal", "nul", "long-cyrillic", "markup"],
 )
 def test_stored_names_are_generated_whatever_the_uploaded_name(editor_client, settings, name):
-    article = ArticleFactory()
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    response = post_with_image(editor_client, url, "lead_image", samples.jpeg(), name)
+    url = reverse("admin:images_image_add")
+    response = post_with_image(editor_client, url, "file", samples.jpeg(), name, title="Port")
     assert response.status_code == 302
-    article.refresh_from_db()
-    assert re.fullmatch(r"articles/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", article.lead_image.name)
+    image = Image.objects.get()
+    assert re.fullmatch(r"images/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", image.file.name)
     assert all(re.fullmatch(r"[a-z0-9/_.-]+", path) for path in samples.stored_files(settings))
 
 
@@ -181,35 +183,54 @@ def test_stored_names_are_generated_whatever_the_uploaded_name(editor_client, se
 def test_a_refused_upload_is_a_form_error_in_the_editors_language_and_saves_nothing(
     editor_client, settings
 ):
-    article = ArticleFactory(title_en="Before")
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    values = form_values(editor_client.get(url).content.decode())
-    values["title_en"] = "After"
-    values["lead_image"] = samples.upload(samples.png_bomb(), "bomb.png")
-    response = editor_client.post(url, values, HTTP_ACCEPT_LANGUAGE="fr")
+    url = reverse("admin:images_image_add")
+    response = post_with_image(
+        editor_client,
+        url,
+        "file",
+        samples.png_bomb(),
+        "bomb.png",
+        "Bomb",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
     assert response.status_code == 200
     assert "Cette image a trop de pixels : 40 millions au maximum." in response.content.decode()
-    article.refresh_from_db()
-    assert article.title_en == "Before"
-    assert not article.lead_image
+    assert not Image.objects.exists()
     assert samples.stored_files(settings) == set()
 
 
 @pytest.mark.django_db
 def test_an_author_photo_needs_only_the_smaller_minimum(editor_client):
+    """The library takes images of 200 × 200 pixels and more; a lead image must be at
+    least 1200 × 630 (the social networks' size)."""
+    response = post_with_image(
+        editor_client,
+        reverse("admin:images_image_add"),
+        "file",
+        samples.jpeg((150, 300)),
+        title="Too small",
+    )
+    assert "it must be at least 200 × 200" in response.content.decode()
+    image = samples.library_image(samples.jpeg((300, 300)))
     author = AuthorFactory()
     url = reverse("admin:authors_author_change", args=[author.pk])
-    response = post_with_image(editor_client, url, "photo", samples.jpeg((300, 300)))
+    values = form_values(editor_client.get(url).content.decode()) | {"photo": image.pk}
+    response = editor_client.post(url, values)
     assert response.status_code == 302, response.context["adminform"].form.errors
     author.refresh_from_db()
-    assert (author.photo_width, author.photo_height) == (300, 300)
-    response = post_with_image(editor_client, url, "photo", samples.jpeg((150, 300)))
-    assert "it must be at least 200 × 200" in response.content.decode()
+    assert author.photo == image
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    values = form_values(editor_client.get(url).content.decode()) | {"lead_image": image.pk}
+    response = editor_client.post(url, values)
+    assert "This image is 300 × 300 pixels; it must be at least 1200 × 630." in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.django_db
 def test_the_file_input_says_what_it_accepts(editor_client):
-    html = editor_client.get(reverse("admin:articles_article_add")).content.decode()
+    html = editor_client.get(reverse("admin:images_image_add")).content.decode()
     assert 'accept="image/jpeg,image/png,image/webp"' in html
-    assert "JPEG, PNG or WebP, at least 1200 × 630 pixels." in html
+    assert "JPEG, PNG or WebP, at least 200 × 200 pixels." in html
     assert Article.objects.count() == 0 and Author.objects.count() == 0

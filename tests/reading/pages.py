@@ -43,6 +43,14 @@ def reading_pages(language):
             return pages
         author = Author.objects.with_live_articles(language).first()
         published = article.published_at
+        # The demo's article with a figure and a gallery in its body.
+        figures = (
+            Article.objects.live(language)
+            .filter(**{f"body_{language}__contains": "data-gallery="})
+            .first()
+        )
+        if figures is not None:
+            pages["figures"] = figures.get_absolute_url(language)
         # The demo's article with a table, notes and an embed in every language.
         rich = Article.objects.live(language).filter(
             **{f"body_{language}__contains": "data-embed"}

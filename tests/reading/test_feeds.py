@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article
+from newsroom.images.models import Image as LibraryImage
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,9 @@ def test_feed_items_carry_summary_full_text_authors_categories_dates_and_image(c
         translated=True,
         topics=[topic],
         authors=[writer],
-        lead_image=SimpleUploadedFile("port.png", PNG, content_type="image/png"),
+        lead_image=LibraryImage.objects.create(
+            title="Port", file=SimpleUploadedFile("port.png", PNG, content_type="image/png")
+        ),
     )
     feed = parse(client, url_in("articles:" + kind, "ru"))
     (entry,) = feed.entries
@@ -99,7 +102,7 @@ def test_feed_items_carry_summary_full_text_authors_categories_dates_and_image(c
     if kind == "atom":
         assert entry.updated_parsed >= entry.published_parsed
     (enclosure,) = entry.enclosures
-    assert enclosure.href == f"http://testserver{article.lead_image.url}"
+    assert enclosure.href == f"http://testserver{article.lead_image.file.url}"
     assert enclosure.type == "image/png"
     assert int(enclosure.length) == len(PNG)
 

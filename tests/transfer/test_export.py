@@ -15,6 +15,7 @@ from modeltranslation.translator import translator
 
 from articles.models import Article, RelatedArticle, Section, Topic, language_codes
 from authors.models import Author
+from newsroom.images.models import Image as LibraryImage
 from newsroom.permalinks.models import Redirect
 from newsroom.transfer.models import SourceKey
 from pages.models import Page
@@ -31,11 +32,14 @@ pytestmark = pytest.mark.django_db
 
 
 def png(colour):
+    """A small library image of one colour."""
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("RGB", (30, 20), colour).save(buffer, "PNG")
-    return ContentFile(buffer.getvalue())
+    return LibraryImage.objects.create(
+        title=colour, file=ContentFile(buffer.getvalue(), name=f"{colour}.png")
+    )
 
 
 def export(*args):
@@ -44,12 +48,14 @@ def export(*args):
     return out.getvalue()
 
 
-def pixels_digest(field):
-    """The image's size, mode and pixels: an import re-encodes every image, as an upload."""
+def pixels_digest(image):
+    """A library image's size, mode and pixels: an import re-encodes every image, as an
+    upload."""
     from PIL import Image
 
-    if not field:
+    if not image:
         return None
+    field = image.file
     with field.storage.open(field.name, "rb") as handle, Image.open(handle) as image:
         return (image.size, image.mode, hashlib.sha256(image.tobytes()).hexdigest())
 
@@ -143,9 +149,11 @@ def archive():
     asia = TopicFactory(name_en="Asia")
     caucasus = TopicFactory(name_en="Caucasus", parent=asia, name_ru="Кавказ")
     author = AuthorFactory(
-        name_en="Zoë Ørsted", name_ru="Зоя Эрстед 🌍", mastodon="https://social.example/@zoe"
+        name_en="Zoë Ørsted",
+        name_ru="Зоя Эрстед 🌍",
+        mastodon="https://social.example/@zoe",
+        photo=png("purple"),
     )
-    author.photo.save("zoe.png", png("purple"))
     live = ArticleFactory(
         translated=True,
         title_en="Ports & power ⚓",
@@ -157,8 +165,8 @@ def archive():
         section=section,
         topics=[caucasus],
         authors=[author],
+        lead_image=png("orange"),
     )
-    live.lead_image.save("ports.png", png("orange"))
     draft = ArticleFactory(
         title_en="Unfinished 🛠", status=Article.Status.DRAFT, section=section, authors=[author]
     )

@@ -49,8 +49,10 @@ def test_every_kind_of_item_is_imported_with_its_translations(imported):
     assert list(RelatedArticle.objects.values_list("target__title_ru", flat=True)) == [
         "Железная дорога"
     ]
-    assert article.lead_image.name.startswith("articles/imported/")
-    assert Author.objects.get(slug="lea-martin").photo.name.startswith("authors/imported/")
+    assert article.lead_image.file.name.startswith("articles/imported/")
+    assert article.lead_image.title == "A corridor through the Caucasus"
+    photo = Author.objects.get(slug="lea-martin").photo
+    assert photo.file.name.startswith("authors/imported/")
     assert Article.objects.get(title_ru="Железная дорога").status == Article.Status.DRAFT
 
 
@@ -300,7 +302,7 @@ def test_imported_images_are_cleaned_as_uploads_are(newsroom_file, write_json, m
     (media_dir / "2024" / "03" / "corridor.jpg").write_bytes(phone_photo(size=(1600, 1200)))
     newsroom_file["articles"][0]["lead_image"] = "2024/03/corridor.jpg"
     run_import(write_json(newsroom_file), "--media-dir", media_dir)
-    stored = corridor().lead_image
+    stored = corridor().lead_image.file
     with stored.storage.open(stored.name, "rb") as handle, Image.open(handle) as image:
         assert image.size == (1200, 1600)  # turned upright
         assert not image.getexif()  # no camera, no GPS position

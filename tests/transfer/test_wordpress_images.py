@@ -30,7 +30,7 @@ def test_a_featured_image_given_only_by_its_address_is_found_in_the_media_folder
     write_image(tmp_path / "uploads" / "2019" / "04" / "port.png")
     run_import(write_wxr(export(featured(1, 90, url))), "--media-dir", tmp_path / "uploads")
     article = Article.objects.get(slug_en="post-1")
-    assert article.lead_image.name.startswith("articles/imported/")
+    assert article.lead_image.file.name.startswith("articles/imported/")
     assert article.image_alt_en == "A harbour"
 
 

@@ -26,6 +26,7 @@ from articles.models import (
     language_codes,
 )
 from authors.models import Author
+from newsroom.images import models as library
 from newsroom.slugs import slugify_text
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -69,6 +70,13 @@ def abstract_image(hue, size=(1600, 900)):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82, optimize=True)
     return buffer.getvalue()
+
+
+def library_image(title, name, data):
+    image = library.Image(title=title)
+    image.file.save(name, ContentFile(data), save=False)
+    image.save()
+    return image
 
 
 class Command(BaseCommand):
@@ -134,8 +142,8 @@ class Command(BaseCommand):
                     for field, value in item.get(code, {}).items():
                         setattr(author, f"{field}_{code}", value)
                 hue = sum(map(ord, item["key"])) % 360
-                author.photo.save(
-                    f"{item['key']}.jpg", ContentFile(abstract_image(hue, (400, 400))), save=False
+                author.photo = library_image(
+                    author.name_en, f"{item['key']}.jpg", abstract_image(hue, (400, 400))
                 )
                 author.save()
                 self.created["authors"] += 1
@@ -182,6 +190,18 @@ class Command(BaseCommand):
         if item["status"] == Article.Status.PUBLISHED:
             article.published_at = now - timedelta(hours=item["published_hours_ago"])
         original = item["original_language"]
+        title = item[original]["title"]
+        article.lead_image = library_image(
+            title, f"{slugify_text(title)}.jpg", abstract_image(item.get("image_hue", 210))
+        )
+        # A body's figures name the article's images by number: `data-image="image:1"`.
+        figures = {
+            f'data-image="image:{number}"': f'data-image="{image.pk}"'
+            for number, hue in enumerate(item.get("figure_hues", []), start=1)
+            for image in [
+                library_image(f"{title} ({number})", f"figure-{hue}.jpg", abstract_image(hue))
+            ]
+        }
         for code in language_codes():
             texts = item.get(code)
             if not texts:
@@ -190,11 +210,11 @@ class Command(BaseCommand):
                 setattr(article, f"{field}_{code}", texts.get(field, ""))
             setattr(article, f"slug_{code}", slugify_text(texts["title"]))
             setattr(article, f"ready_{code}", True)
-        image = abstract_image(item.get("image_hue", 210))
-        article.lead_image.save(
-            f"{slugify_text(item[original]['title'])}.jpg", ContentFile(image), save=False
-        )
-        article.full_clean(exclude=["lead_image"])
+            body = getattr(article, f"body_{code}")
+            for reference, stored in figures.items():
+                body = body.replace(reference, stored)
+            setattr(article, f"body_{code}", body)
+        article.full_clean()
         article.save()
         if article.is_scheduled:
             # As the desk's "Schedule" button records it, so `publish_scheduled` acts on time.

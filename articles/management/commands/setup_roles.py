@@ -15,6 +15,7 @@ EDITOR_MODELS = {
     "articles": ["article", "articleauthor", "relatedarticle", "section", "topic", "articleevent"],
     "authors": ["author"],
     "pages": ["page", "pageevent"],
+    "images": ["image"],
     "notices": ["sitenotice"],
 }
 
@@ -38,6 +39,11 @@ def role_permissions():
             "articles.view_article",
             *BYLINES_AND_LINKS,
             *VIEW_TAXONOMY,
+            # Authors add to the image library and edit what they added; deleting is an
+            # editor's decision.
+            "images.add_image",
+            "images.change_image",
+            "images.view_image",
         ],
         roles.EDITOR: editor,
     }
@@ -50,6 +56,7 @@ def role_permissions():
             "pages.change_page",
             "articles.view_articleauthor",
             "articles.view_relatedarticle",
+            "images.view_image",
             *VIEW_TAXONOMY,
         ]
     return permissions

@@ -20,9 +20,9 @@ def image_fields():
 
 class Command(BaseCommand):
     help = (
-        "Make the renditions (resized and cropped copies) of every stored image: article "
-        "lead images and author photos. With --missing-only, make only those not made yet "
-        "or whose files are gone from storage."
+        "Make the renditions (resized and cropped copies) of every image of the library "
+        "(lead images, figures, author photos). With --missing-only, make only those not "
+        "made yet or whose files are gone from storage."
     )
 
     def add_arguments(self, parser):
