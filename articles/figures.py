@@ -78,10 +78,13 @@ def referenced_image_ids(html):
     return list(dict.fromkeys(int(pk) for pk in STORED_IMAGE.findall(html or "")))
 
 
-def referencing(image_id):
-    """A filter on articles: some language's body has a figure of this image."""
+def referencing(image_id, field="body"):
+    """A filter on rows with a rich text `field` (articles' and pages' bodies, authors'
+    long bios): some language's text has a figure of this image."""
     reference = stored_reference(image_id)
-    return reduce(or_, (Q(**{f"body_{code}__contains": reference}) for code in language_codes()))
+    return reduce(
+        or_, (Q(**{f"{field}_{code}__contains": reference}) for code in language_codes())
+    )
 
 
 def attributes(markup):

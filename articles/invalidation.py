@@ -8,8 +8,11 @@ never change content. Bulk `QuerySet.update()` sends no signal: see `articles.ch
 
 from functools import cache
 
+from django.db.models import Q
+
 from articles import page_contract as shown
 from articles.models import Article, ArticleAuthor, RelatedArticle, Section, Topic, language_codes
+from authors.models import Author
 from newsroom.pagecache.tags import mark_changed
 
 
@@ -236,6 +239,10 @@ def image_changed(sender, instance, raw=False, **kwargs):
     in_bodies = list(Article.objects.filter(referencing(instance.pk)).values_list("pk", flat=True))
     if in_bodies:
         mark_articles_changed(in_bodies, listed=False)
-    authors = list(instance.photo_of.values_list("pk", flat=True))
+    authors = list(
+        Author.objects.filter(
+            Q(photo=instance) | referencing(instance.pk, "long_bio")
+        ).values_list("pk", flat=True)
+    )
     if authors:
         mark_changed(shown.every_author(), *[shown.author(pk) for pk in authors])

@@ -465,26 +465,10 @@ class Publishable(SafeTextModel):
         return getattr(self, f"title_{language}")
 
     def body_for_reader(self, language=None, base_url="", feed=False):
-        """The body for a reader of `language`: links to articles resolved (see
-        articles/links.py; `base_url` makes their addresses absolute), notes numbered and
-        listed at the end, tables in boxes that scroll, figures drawn (articles/figures.py),
-        embeds as facades. `feed`: for a
-        feed reader, the stored body sanitized again on the way out, embeds as links."""
-        from articles.embeds import embed_facades
-        from articles.figures import show_figures
-        from articles.links import link_articles
-        from articles.notes import numbered_notes
-        from articles.tables import scrollable_tables
-
+        """The body as a reader of `language` gets it (`rich_text_for_reader()`)."""
         code = active_language(language)
         body = getattr(self, f"body_{code}") or ""
-        if feed:
-            body = clean_stored_html(body)
-        body = numbered_notes(link_articles(body, code, base_url))
-        if not feed:
-            body = scrollable_tables(body)
-        body = show_figures(body, self.body_images(code), feed=feed, base_url=base_url)
-        return mark_safe(embed_facades(body, feed=feed))
+        return rich_text_for_reader(body, code, self.body_images(code), base_url, feed)
 
     def body_images(self, language=None):
         """{id: library image} of the figures of the body in `language`: one query for
@@ -499,7 +483,33 @@ class Publishable(SafeTextModel):
 
     def has_embeds(self, language=None):
         """Whether the body holds an embed: its page needs the script that loads one."""
-        return "<div data-embed=" in (getattr(self, f"body_{active_language(language)}") or "")
+        return holds_embeds(getattr(self, f"body_{active_language(language)}"))
+
+
+def rich_text_for_reader(html, language, images, base_url="", feed=False):
+    """A stored rich text (a body, a bio) as readers get it: links to articles resolved
+    (see articles/links.py; `base_url` makes their addresses absolute), notes numbered and
+    listed at the end, tables in boxes that scroll, figures drawn with `images` (their
+    library rows by id, articles/figures.py), embeds as facades. `feed`: for a feed reader,
+    the stored text sanitized again on the way out, embeds as links."""
+    from articles.embeds import embed_facades
+    from articles.figures import show_figures
+    from articles.links import link_articles
+    from articles.notes import numbered_notes
+    from articles.tables import scrollable_tables
+
+    if feed:
+        html = clean_stored_html(html)
+    html = numbered_notes(link_articles(html, language, base_url))
+    if not feed:
+        html = scrollable_tables(html)
+    html = show_figures(html, images, feed=feed, base_url=base_url)
+    return mark_safe(embed_facades(html, feed=feed))
+
+
+def holds_embeds(html):
+    """Whether a stored rich text holds an embed: its page needs the script that loads one."""
+    return "<div data-embed=" in (html or "")
 
 
 class ContentEvent(models.Model):

@@ -109,6 +109,20 @@ class Author(SafeTextModel):
             except ValidationError as error:
                 raise ValidationError({"photo": error}) from error
 
+    def long_bio_for_reader(self):
+        """The long bio in the active language as readers get it, with what a body may
+        hold (notes, tables, figures, embeds) drawn as in a body."""
+        from articles.figures import images_for
+        from articles.publishable import active_language, rich_text_for_reader
+
+        bio = self.long_bio or ""
+        return rich_text_for_reader(bio, active_language(), images_for(bio))
+
+    def long_bio_has_embeds(self):
+        from articles.publishable import holds_embeds
+
+        return holds_embeds(self.long_bio)
+
     @property
     def public_links(self):
         """(label, url) pairs for the reader; the email is deliberately absent."""

@@ -5,8 +5,10 @@ when the footer shows the change). Connected by `PagesConfig.ready()`."""
 from django.db.models.signals import post_save, pre_delete, pre_save
 
 from articles import page_contract as shown
+from articles.figures import referencing
 from articles.invalidation import shown_alike
 from articles.publishable import language_codes
+from newsroom.images.models import Image
 from newsroom.pagecache.tags import mark_changed
 from pages.models import Page
 
@@ -45,10 +47,19 @@ def page_deleted(sender, instance, **kwargs):
     mark_changed(shown.site_page(instance.pk), shown.every_site_page(), shown.footer())
 
 
+def image_changed(sender, instance, raw=False, **kwargs):
+    """A library image saved, or about to be deleted: the pages whose bodies show it."""
+    if not raw:
+        showing = Page.objects.filter(referencing(instance.pk)).values_list("pk", flat=True)
+        mark_changed(*[shown.site_page(pk) for pk in showing])
+
+
 RECEIVERS = [
     (pre_save, Page, remember_footer_values),
     (post_save, Page, page_saved),
     (pre_delete, Page, page_deleted),
+    (post_save, Image, image_changed),
+    (pre_delete, Image, image_changed),
 ]
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.sanitize import clean_html
 from newsroom.images.models import Image
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory, PageFactory
 from tests.html_forms import form_values
 from tests.images import samples
 from tests.images.test_markup import attribute, pictures
@@ -237,3 +237,30 @@ def test_the_translators_page_refuses_a_figure_without_alt_and_keeps_one_with_it
     response = admin_client.post(url, translation_data(article, body_fr=with_alt, _save="1"))
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).body_fr == with_alt
+
+
+RICH_TEXT = '<p>Ports<span class="note">Counted in 2025.</span></p><div data-embed="https://vimeo.com/1234"></div>'
+
+
+def test_a_site_page_and_an_author_bio_hold_what_a_body_holds(client, harbour):
+    page = PageFactory(body_en=RICH_TEXT + figure(harbour))
+    author = AuthorFactory(long_bio_en=RICH_TEXT + figure(harbour))
+    ArticleFactory(authors=[author])
+    for url in [page.get_absolute_url(), author.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert 'class="notes"' in html and "Counted in 2025." in html, url
+        assert "Load content from Vimeo" in html and "js/embeds" in html, url
+        assert "<picture" in html and "Ana Lee" in html, url
+
+
+def test_changing_an_image_refreshes_the_site_pages_and_author_pages_showing_it(client, harbour):
+    page = PageFactory(body_en=figure(harbour))
+    author = AuthorFactory(long_bio_en=figure(harbour))
+    ArticleFactory(authors=[author])
+    urls = [page.get_absolute_url(), author.get_absolute_url()]
+    for url in urls:
+        assert "Ana Lee" in client.get(url).content.decode()
+    harbour.credit = "Ana Lee-Park"
+    harbour.save()
+    for url in urls:
+        assert "Ana Lee-Park" in client.get(url).content.decode(), url
