@@ -273,6 +273,11 @@ def translation_permissions():
     ]
 
 
+def byline_prefetch():
+    """An article's credits in byline order with their authors (see `Article.byline`)."""
+    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, language=None):
         """Articles a reader may see now in `language` (the active language by default).
@@ -362,9 +367,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_bylines(self):
         """Authors in byline order, in one extra query (see `Article.byline`)."""
-        return self.prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-        )
+        return self.prefetch_related(byline_prefetch())
 
     def with_translation_states(self):
         """Annotates `state_<code>` (a `TranslationState`) for every language."""
@@ -427,16 +430,20 @@ class ArticleQuerySet(models.QuerySet):
         ]
         return self.defer(*other_texts)
 
-    def for_listing(self):
-        """What a list of teasers in the active language shows: no bodies, section and
-        byline in two queries."""
+    def for_teasers(self):
+        """What a list of teasers in the active language reads of its articles: no bodies,
+        with their section, newest first. Their bylines are read with the teasers not kept
+        (`articles.teasers`)."""
         return (
             self.for_reading()
             .select_related("section")
-            .with_bylines()
             .defer(f"body_{active_language()}")
             .order_by("-published_at", "-pk")
         )
+
+    def for_listing(self):
+        """`for_teasers()` with the bylines, in a second query."""
+        return self.for_teasers().with_bylines()
 
 
 class Article(SafeTextModel):
