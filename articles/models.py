@@ -643,7 +643,11 @@ class Article(SafeTextModel):
                 setattr(self, f"translated_from_{code}", self.original_version)
         super().save(*args, **kwargs)
         self.remember_stored_texts()
-        if previous is None or previous.text() != text:
+        if previous is None:
+            # Its first: no version to update (looking for one cost a new article's save
+            # two more queries).
+            self.original_texts.create(version=self.original_version, **text)
+        elif previous.text() != text:
             self.original_texts.update_or_create(version=self.original_version, defaults=text)
 
     def get_absolute_url(self, language=None):
