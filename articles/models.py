@@ -253,6 +253,11 @@ def translation_state_filter(code, state):
     return ~earlier
 
 
+def byline_prefetch():
+    """An article's credits in byline order with their authors (see `Article.byline`)."""
+    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author__photo"))
+
+
 class ArticleQuerySet(PublishableQuerySet):
     def latest_per_section(self, limit):
         """The `limit` latest of these articles in each section.
@@ -274,9 +279,7 @@ class ArticleQuerySet(PublishableQuerySet):
 
     def with_bylines(self):
         """Authors in byline order, in one extra query (see `Article.byline`)."""
-        return self.prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author__photo"))
-        )
+        return self.prefetch_related(byline_prefetch())
 
     def with_translation_states(self):
         """Annotates `state_<code>` (a `TranslationState`) for every language."""
@@ -322,16 +325,20 @@ class ArticleQuerySet(PublishableQuerySet):
             )
         )
 
-    def for_listing(self):
-        """What a list of teasers in the active language shows: no bodies, section and
-        byline in two queries."""
+    def for_teasers(self):
+        """What a list of teasers in the active language reads of its articles: no bodies,
+        with their section and lead image, newest first. Their bylines are read with the
+        teasers not kept (`articles.teasers`)."""
         return (
             self.for_reading()
             .select_related("section", "lead_image")
-            .with_bylines()
             .defer(f"body_{active_language()}")
             .order_by("-published_at", "-pk")
         )
+
+    def for_listing(self):
+        """`for_teasers()` with the bylines, in a second query."""
+        return self.for_teasers().with_bylines()
 
 
 class Article(Publishable):
@@ -461,7 +468,11 @@ class Article(Publishable):
             if self.translated_from_version(code) is None and self.has_text(code):
                 setattr(self, f"translated_from_{code}", self.original_version)
         super().write(*args, partial=partial, **kwargs)
-        if previous is None or previous.text() != text:
+        if previous is None:
+            # Its first: no version to update (looking for one cost a new article's save
+            # two more queries).
+            self.original_texts.create(version=self.original_version, **text)
+        elif previous.text() != text:
             self.original_texts.update_or_create(version=self.original_version, defaults=text)
 
     def original_text(self):

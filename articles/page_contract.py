@@ -56,6 +56,9 @@ changed is still served from the cache.
                           this topic")                       with the topic; topics added
                                                              or removed
 
+A teaser kept rendered (`articles.teasers`) is refreshed by the same marks as the pages:
+`teaser()` names what it shows.
+
 An article's fields are of three kinds (see `article_field_kind()`): what only its own page
 (and the site-wide pages) shows, `PAGE_ONLY_FIELDS`; what decides which lists hold it and
 where, `ORDER_FIELDS`; and what lists show of it, every other field. A new field is listed
@@ -207,6 +210,12 @@ def scoped_feed(listing, articles):
         *[article_entry(pk) for article in articles for pk in linked_article_ids(article.body)],
         *bylines(articles),
     ]
+
+
+def teaser(pk, author_ids):
+    """What an article's teaser shows: its listed fields and byline (its entry), its
+    section's name and address, and its authors' names and addresses."""
+    return [article_entry(pk), navigation(), *[author(person) for person in author_ids]]
 
 
 def bylines(articles):

@@ -36,6 +36,7 @@ from articles.models import (
 from articles.publishable import next_visibility_change
 from articles.search import MAX_RESULTS, search_articles
 from articles.sitemaps import SITEMAPS, news_articles
+from articles.teasers import Teasers, kind
 from authors.models import Author
 from newsroom.languages import language_links, same_path_links
 from newsroom.pagecache.remembered import remembered_until_changed
@@ -44,6 +45,13 @@ from newsroom.pagination import DeferredRowPaginator
 
 HOME_LATEST = 7
 HOME_PER_SECTION = 4
+# The home page's teasers: the lead story, the latest (the first three pictured), and each
+# section's latest (the first pictured).
+LEAD = kind(is_lead=True, heading="2", show_section=True)
+LATEST_PICTURED = kind(show_section=True, with_image=True, dense=True)
+LATEST = kind(show_section=True, dense=True)
+SECTION_FIRST = kind(with_image=True)
+SECTION_MORE = kind(dense=True)
 
 
 # What a list of live articles depends on: the articles, and what they are listed by.
@@ -85,41 +93,97 @@ def site_wide_page(view, query_parameters=()):
     return cached_page(page_contract.site_wide(), next_visibility_change, query_parameters)(view)
 
 
+class LiveIdsPaginator(DeferredRowPaginator):
+    """Pages of article ids, each remembered by the view's `remember(name, compute)` like
+    the list's count; the rows read to find a page's ids are kept in `read`."""
+
+    remember = None
+
+    def page(self, number):
+        number = self.validate_number(number)
+        self.read = []
+
+        def find():
+            self.read = super(LiveIdsPaginator, self).page(number).object_list
+            return [article.pk for article in self.read]
+
+        return self._get_page(self.remember(f"page-{number}", find), number, self)
+
+
 class LiveArticleListMixin(PublicPageMixin):
-    """A paginated list of live teasers; a bad page number is a 404 (ListView's rule)."""
+    """A paginated list of live teasers; a bad page number is a 404 (ListView's rule).
+
+    Its `articles` are the page's ids, shown as teasers of the view's `teaser_kind`.
+    """
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
-    paginator_class = DeferredRowPaginator
+    paginator_class = LiveIdsPaginator
     context_object_name = "articles"
     page_query_parameters = ("page",)
+    teaser_kind = kind(heading="2", show_section=True, with_image=True)
 
     def live_articles(self):
-        return Article.objects.live().for_listing()
+        # Before the articles are read: their teasers are as old as that.
+        self.teasers = Teasers()
+        return Article.objects.live().for_teasers()
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
         # Counting a long list cost more than the rest of its page (a topic with its
         # subtopics: 40 ms at 100,000 articles); the count changes only with what it counts.
         paginator.count = self.live_count(paginator.object_list)
+        paginator.remember = self.remembered
         return paginator
 
     def live_count(self, articles):
         return self.remembered("live-count", articles.count)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        wanted = [(pk, self.teaser_kind) for pk in context["articles"]]
+        context["teasers"] = self.teasers.load(wanted, context["paginator"].read)
+        context["teaser_kind"] = self.teaser_kind
+        return context
+
     def page_tags(self, context):
-        return [*super().page_tags(context), *page_contract.bylines(context["articles"])]
+        return [*super().page_tags(context), *context["teasers"].author_tags()]
 
 
 class HomeView(PublicPageMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(Article.objects.live().for_listing()[:HOME_LATEST])
-        ranked = Article.objects.live().for_listing().latest_per_section(HOME_PER_SECTION)
-        by_section = {}
-        for article in ranked:
-            by_section.setdefault(article.section, []).append(article)
-        sections = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].pk))
+        teasers = Teasers()
+        read = []
+
+        def find():
+            latest = list(Article.objects.live().for_teasers()[:HOME_LATEST])
+            ranked = list(
+                Article.objects.live().for_teasers().latest_per_section(HOME_PER_SECTION)
+            )
+            read.extend([*latest, *ranked])
+            by_section = {}
+            for article in ranked:
+                by_section.setdefault(article.section, []).append(article.pk)
+            sections = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].pk))
+            return [article.pk for article in latest], sections
+
+        latest, sections = self.remembered("home", find)
+        lead = [(pk, LEAD) for pk in latest[:1]]
+        latest = [
+            (pk, LATEST_PICTURED if number < 3 else LATEST) for number, pk in enumerate(latest[1:])
+        ]
+        sections = [
+            (
+                section,
+                [
+                    (pk, SECTION_FIRST if number == 0 else SECTION_MORE)
+                    for number, pk in enumerate(ids)
+                ],
+            )
+            for section, ids in sections
+        ]
+        shown = [*lead, *latest, *[item for _section, items in sections for item in items]]
         return super().get_context_data(
             metadata=listing_metadata(
                 self.request,
@@ -127,23 +191,18 @@ class HomeView(PublicPageMixin, TemplateView):
                 _("Independent analysis of politics, economy, energy, technology and society."),
                 reverse("articles:home"),
             ),
-            lead_story=latest[0] if latest else None,
-            latest=latest[1:],
+            lead=lead,
+            latest=latest,
             sections=sections,
+            teasers=teasers.load(shown, read),
             **kwargs,
         )
 
     def page_tags(self, context):
-        shown = [
-            *context["latest"],
-            *[a for _s, articles in context["sections"] for a in articles],
-        ]
-        if context["lead_story"]:
-            shown.append(context["lead_story"])
         return [
             *super().page_tags(context),
             page_contract.every_article(),
-            *page_contract.bylines(shown),
+            *context["teasers"].author_tags(),
         ]
 
 
@@ -287,6 +346,7 @@ class ArticlePreviewView(PreviewMixin, ArticleDetailView):
 
 class SectionView(LiveArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
+    teaser_kind = kind(heading="2", with_image=True)
 
     def get_queryset(self):
         code = active_language()

@@ -7,6 +7,7 @@ from django.views.generic import ListView
 from articles import page_contract
 from articles.metadata import author_metadata, listing_metadata
 from articles.models import Article, language_codes
+from articles.teasers import kind
 from articles.views import LiveArticleListMixin, PublicPageMixin
 from authors.models import Author
 from newsroom.languages import language_links
@@ -39,6 +40,7 @@ class AuthorListView(PublicPageMixin, ListView):
 
 class AuthorDetailView(LiveArticleListMixin, ListView):
     template_name = "authors/author_detail.html"
+    teaser_kind = kind(show_section=True, with_image=True)
 
     def get_queryset(self):
         self.author = get_object_or_404(

@@ -54,6 +54,13 @@ def moment(value):
     )
 
 
+@register.simple_tag(takes_context=True)
+def teaser(context, pk, kind):
+    """The teaser of the article `pk` of this `kind` (`articles.teasers.kind()`), kept
+    rendered across requests: the page's `teasers` loaded it."""
+    return context["teasers"].html(pk, kind)
+
+
 @register.simple_tag
 def byline(article, show_update=False):
     """The authors and the time under a title: "By A, B and C", the publication time and,

@@ -70,6 +70,28 @@ def unchanged_since(moment, names):
     return _unchanged_in_database(moment, names)
 
 
+def last_changes(names):
+    """{name: mark} of `names` for values checked one by one (the teasers of a page) in one
+    read: a name absent never changed, or (with Redis) its mark was lost, which makes what
+    names it stale; None when no mark can be trusted now."""
+    if not names:
+        return {}
+    if in_cache():
+        marks = trusted_marks([KEY_PREFIX + name for name in names])
+        if marks is None:
+            return None
+        return {key.removeprefix(KEY_PREFIX): mark for key, mark in marks.items()}
+    return _marks_in_database(names)
+
+
+def unchanged_in(changes, moment, names):
+    """Whether none of `names` changed at or after `moment`, by the `last_changes()` read
+    for them: with Redis a missing mark may hide a change, in the database it is none."""
+    if in_cache():
+        return all(changes.get(name, moment) < moment for name in names)
+    return all(changes.get(name, 0) < moment for name in names)
+
+
 _kept_while_rendering = ContextVar("kept_while_rendering", default=None)
 
 
@@ -180,14 +202,17 @@ def send_unsent_marks():
 
 
 def _unchanged_in_database(moment, names):
+    return all(mark < moment for mark in _marks_in_database(names).values())
+
+
+def _marks_in_database(names):
     # Raw SQL: this runs on every cached page served, and the ORM's query building
     # would cost more than the query itself.
     placeholders = ", ".join(["%s"] * len(names))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT MAX(changed_at) FROM {CacheTag._meta.db_table} "
+            f"SELECT name, changed_at FROM {CacheTag._meta.db_table} "
             f"WHERE name IN ({placeholders})",
             list(names),
         )
-        (last_change,) = cursor.fetchone()
-    return last_change is None or last_change < moment
+        return dict(cursor.fetchall())

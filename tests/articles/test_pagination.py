@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import services
+from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def titles_on(client, url, page):
     response = client.get(url, {"page": page})
     assert response.status_code == 200
-    return [article.title for article in response.context["articles"]]
+    return [Article.objects.get(pk=pk).title for pk in response.context["articles"]]
 
 
 @pytest.mark.parametrize("listing", ["section", "topic", "author"])

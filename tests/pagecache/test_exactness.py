@@ -9,7 +9,9 @@ deletions). After each, every page is read as a reader gets it (from the cache w
 marks say it is current) and rendered afresh with no cache at all:
 
 - a page the cache still serves although its fresh rendering differs is stale: the test
-  fails, naming the change and the page;
+  fails, naming the change and the page; so does a page rendered again for the reader with
+  a value kept across requests (a list's count, an article's parts, a teaser) that this
+  change should have refreshed;
 - a page marked stale whose rendering did not change is the price of the contract: counted
   per change and printed (`pytest -s`); bench/README.md keeps the figures.
 """
@@ -223,7 +225,7 @@ class Outcome:
     changed: int  # of those, whose rendering changed
     invalidated: int  # of those, marked stale
     price: int  # of those, marked stale although they did not change
-    stale: list = field(default_factory=list)  # still served although changed
+    stale: list = field(default_factory=list)  # served although changed
 
 
 class Ledger:
@@ -243,16 +245,17 @@ class Ledger:
         assert len(cached) > 80
 
     def check(self, change):
-        """Reads every page as a reader would; those the cache still serves are rendered
-        afresh too, to compare. A page rendered for the reader is fresh but for the values
-        remembered across requests, which `check_remembered_values()` covers."""
+        """Reads every page as a reader would, and every page that was cached afresh too, to
+        compare: one the cache still serves must be current, and one rendered again for the
+        reader must be as fresh as without any cache, with the values it kept across
+        requests (a list's count, the article's parts, the teasers)."""
         urls = sorted(set(self.seen) | public_urls())
         cached = {url for url, page in self.seen.items() if page[0] == 200}
         current = {url for url in cached if cached_and_current(url)}
         served = {url: read(self.client, url) for url in urls}
         with without_any_cache():
-            fresh = {url: read(self.client, url) for url in sorted(current)}
-        stale = [url for url in sorted(current) if served[url] != fresh[url]]
+            fresh = {url: read(self.client, url) for url in sorted(cached)}
+        stale = [url for url in sorted(cached) if served[url] != fresh[url]]
         for url in stale:
             forget_page(url)  # so that it is not blamed on the next change
         now = {**served, **fresh}
