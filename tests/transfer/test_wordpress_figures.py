@@ -127,3 +127,12 @@ def test_an_image_without_alt_text_gets_its_caption_or_title_with_a_warning(impo
         warnings
     )
     assert "(post 1): image '2019/04/crane.png' has no alt text: 'image-94' used" in warnings
+
+
+def test_readers_see_the_imported_pictures(client, imported):
+    article = Article.objects.get(slug_en="pictures")
+    page = client.get(article.get_absolute_url("en")).content.decode()
+    # Two alone, two and three in the [gallery] shortcodes, one block, two in a gallery block.
+    assert page.count("<picture") == 1 + 1 + 2 + 3 + 1 + 2
+    assert 'alt="The port"' in page and "Lifting" in page and "Two views" in page
+    assert "gone.jpg" not in page
