@@ -121,6 +121,7 @@ CHANGED_HERE = "changed here since the last import"
 DELETED_HERE = "deleted here since the last import"
 # A figure's image in an imported body: a file in the media folder (see jsonfile.py).
 FIGURE_FILE = re.compile(r' data-image="[^"]*"')
+EMPTY_GALLERY = re.compile(r"<figure\b[^>]*\sdata-gallery=[^>]*>\s*</figure>")
 
 
 @dataclass
@@ -722,7 +723,8 @@ class Writer:
     def with_library_figures(self, html, kind, key, title):
         """The body with each figure's image file (named in the media folder) as a library
         image's id, reusing one already imported; a figure whose file cannot be read is
-        left out, with a warning: readers never get a broken image."""
+        left out, with a warning (and a gallery left with none): readers never get a broken
+        image."""
 
         def library_figure(match):
             data = attributes(match["attributes"])
@@ -735,7 +737,7 @@ class Writer:
                 return ""
             return FIGURE_FILE.sub(f' data-image="{image.pk}"', match[0], count=1)
 
-        return IMAGE_FIGURE.sub(library_figure, html)
+        return EMPTY_GALLERY.sub("", IMAGE_FIGURE.sub(library_figure, html))
 
     def write_author(self, data):
         author, created = self.fetch("author", data["key"])

@@ -317,3 +317,13 @@ def test_a_figure_whose_file_is_missing_is_left_out_with_a_warning(illustrated, 
     assert body.count("data-image=") == 2
     kept = [int(pk) for pk in re.findall(r'data-image="(\d+)"', body)]
     assert LibraryImage.objects.filter(pk__in=kept).count() == 2
+
+
+def test_a_gallery_whose_files_are_all_missing_is_left_out(illustrated, tmp_path):
+    path, media = exported_to_an_empty_site(tmp_path)
+    body = json.loads(path.read_text("utf-8"))["articles"][0]["translations"]["en"]["body"]
+    for name in re.findall(r'data-image="([^"]*)"', body)[1:]:
+        (media / name).unlink()
+    run_import(path, "--media-dir", media)
+    body = Article.objects.get().body_en
+    assert "data-gallery" not in body and body.count("data-image=") == 1
