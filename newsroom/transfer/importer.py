@@ -9,6 +9,7 @@ twice: once to check, once to write. Both passes stream, so a large file is neve
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ from reversion.models import Revision, Version
 from articles import page_contract
 from articles.changes import article_saves_deferred
 from articles.embeds import thumbnails, without_thumbnail
+from articles.figures import IMAGE_FIGURE, attributes
 from articles.invalidation import mark_articles_changed
 from articles.links import store_article_links
 from articles.models import (
@@ -117,6 +119,9 @@ class SourceError(Exception):
 ACTIONS = ["created", "updated", "unchanged", "kept"]
 CHANGED_HERE = "changed here since the last import"
 DELETED_HERE = "deleted here since the last import"
+# A figure's image in an imported body: a file in the media folder (see jsonfile.py).
+FIGURE_FILE = re.compile(r' data-image="[^"]*"')
+EMPTY_GALLERY = re.compile(r"<figure\b[^>]*\sdata-gallery=[^>]*>\s*</figure>")
 
 
 @dataclass
@@ -715,6 +720,25 @@ class Writer:
                 html = without_thumbnail(html, name)
         return html
 
+    def with_library_figures(self, html, kind, key, title):
+        """The body with each figure's image file (named in the media folder) as a library
+        image's id, reusing one already imported; a figure whose file cannot be read is
+        left out, with a warning (and a gallery left with none): readers never get a broken
+        image."""
+
+        def library_figure(match):
+            data = attributes(match["attributes"])
+            try:
+                image = self.library_image(
+                    data.get("data-image", ""), "articles", data.get("data-alt") or title
+                )
+            except ValueError as error:
+                self.report.warn(f"{kind} {key}", f"figure left out: {error}")
+                return ""
+            return FIGURE_FILE.sub(f' data-image="{image.pk}"', match[0], count=1)
+
+        return EMPTY_GALLERY.sub("", IMAGE_FIGURE.sub(library_figure, html))
+
     def write_author(self, data):
         author, created = self.fetch("author", data["key"])
         if data.get("slug"):
@@ -811,6 +835,9 @@ class Writer:
                     value = value or old_slugs[language]
                 elif name == "body" and value and self.write_files:
                     value = self.with_embed_thumbnails(value, data["key"])
+                    value = self.with_library_figures(
+                        value, kind, data["key"], texts.get("title", "")
+                    )
                 setattr(item, f"{name}_{language}", value)
         # The import moment is no edit of the text: readers' "updated" times stay as they were.
         if created and kind == "article":

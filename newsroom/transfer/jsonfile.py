@@ -2,15 +2,18 @@
 as a stream for import, written as a stream by export."""
 
 import json
+import re
 import uuid
 from collections import defaultdict
 from datetime import datetime
+from html import escape
 
 import ijson
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from articles.figures import IMAGE_FIGURE, attributes, images_for
 from articles.links import STORED_HREF, link_articles, link_targets, linked_article_ids
 from articles.models import Article, ArticleAuthor, Section, Topic, language_codes
 from authors.models import Author
@@ -29,6 +32,7 @@ from pages.models import Page
 FORMAT_NAME = "newsroom-articles"
 FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = {"format", "version", "exported_at", *PLURALS.values()}
+STORED_IMAGE_ID = re.compile(r' data-image="\d+"')
 
 
 def parse_error(error):
@@ -113,6 +117,21 @@ def old_urls_by_object(model):
     for object_id, language, path in redirects.values_list("object_id", "language", "old_path"):
         found[object_id][language].append(path)
     return {pk: dict(by_language) for pk, by_language in found.items()}
+
+
+def portable_figures(html):
+    """Figures naming their image's file in the media folder instead of its id here, as
+    lead images are; a figure whose image is gone is left out (readers do not see it)."""
+    images = images_for(html)
+
+    def portable(match):
+        image = images.get(int(attributes(match["attributes"])["data-image"]))
+        if image is None:
+            return ""
+        name = escape(image.file.name, quote=True)
+        return STORED_IMAGE_ID.sub(f' data-image="{name}"', match[0], count=1)
+
+    return IMAGE_FIGURE.sub(portable, html)
 
 
 def without_empty(item):
@@ -291,7 +310,7 @@ class Exporter:
             if isinstance(value, datetime):
                 value = value.isoformat()
             if name == "body" and value:
-                value = self.portable_links(value, code)
+                value = portable_figures(self.portable_links(value, code))
             if value not in ("", None):
                 texts[name] = value
         return texts

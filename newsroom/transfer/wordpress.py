@@ -56,6 +56,8 @@ KINDS = {"post": "article", "page": "page"}
 # What a site page keeps of a post's texts.
 PAGE_TEXTS = {"title", "slug", "body", "ready"}
 # Polylang stores a translation group as a serialized PHP array {language: term or post id}.
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+RESIZED = re.compile(r"-\d+x\d+(\.\w+)$")
 SERIALIZED_PAIR = re.compile(r's:\d+:"([^"]+)";i:(\d+);')
 
 
@@ -172,6 +174,47 @@ def uploads_path(url):
     return ""
 
 
+class FoundImage(NamedTuple):
+    path: str | None  # below the media folder; None when not found there
+    error: str = ""
+    alt: str = ""
+    caption: str = ""
+    title: str = ""
+
+
+class PostImages:
+    """The images a post's body shows, found in the media folder as featured images are:
+    the attachment's `_wp_attached_file`, or the address's path below the uploads folder."""
+
+    def __init__(self, source, post_id):
+        self.source = source
+        self.attached = source.attached_images.get(post_id, [])
+
+    @staticmethod
+    def is_upload(url):
+        return bool(uploads_path(url))
+
+    def find(self, attachment_id, url=""):
+        file, alt, caption, title = self.source.attachments.get(attachment_id, ("", "", "", ""))
+        candidates = [file] if file else []
+        if uploads_path(url):
+            # A resized copy's address (a-300x200.jpg) names its original too.
+            candidates += [uploads_path(url), RESIZED.sub(r"\1", uploads_path(url))]
+        if not candidates and not url:
+            return FoundImage(None, f"attachment {attachment_id} is not in the file")
+        if not candidates:
+            return FoundImage(None, f"{url!r} is not an upload")
+        error = ""
+        for candidate in dict.fromkeys(candidates):
+            try:
+                clean_image(self.source.media_dir, candidate)
+            except ValueError as problem:
+                error = error or str(problem)
+                continue
+            return FoundImage(candidate, alt=alt, caption=caption, title=title)
+        return FoundImage(None, error)
+
+
 def untitled_title(text, date):
     """A title for an untitled post: its first words, or its date."""
     words = text.split()
@@ -214,8 +257,9 @@ class WxrSource:
         self.bodies = {}  # (content, footnotes) -> (body, notes), or the sanitizer's refusal
 
     def converted_body(self, item):
-        """The post's body as stored here, with its conversion notes: converted once, though
-        the scan, the check and the write each read it (a fifth of an import's time)."""
+        """The post's body as stored here without its images, with its conversion notes:
+        converted once, though the scan and the check both read it (a fifth of an import's
+        time). The write converts it again, finding its images' files."""
         source = (item["content:encoded"], item["meta"].get("footnotes", ""))
         if source not in self.bodies:
             try:
@@ -285,7 +329,8 @@ class WxrSource:
         self.undeclared_authors = {}  # login -> location of its first post
         self.term_groups = {}  # term id -> (group name, language)
         self.posts = {}  # post id -> metadata of a post that becomes a translation
-        self.attachments = {}  # attachment id -> (file, alt text, caption)
+        self.attachments = {}  # attachment id -> (file, alt text, caption, title)
+        self.attached_images = defaultdict(list)  # post id -> its attached images' ids
         self.attachment_pages = defaultdict(list)  # post id -> old paths of its attachments
         self.category_posts = Counter()  # nicename -> number of posts filed under it
         self.language_folders = set()  # languages whose addresses start with /<code>/
@@ -362,8 +407,11 @@ class WxrSource:
                 or uploads_path(item.get("wp:attachment_url", "")),
                 item["meta"].get("_wp_attachment_image_alt", ""),
                 item.get("excerpt:encoded", ""),
+                strip_tags(item.get("title", "")).strip(),
             )
             parent = item.get("wp:post_parent", "0")
+            if parent != "0" and self.attachments[post_id][0].lower().endswith(IMAGE_SUFFIXES):
+                self.attached_images[parent].append(post_id)
             if parent != "0":
                 report.count("skipped", "attachment page (redirected to its post or page)")
                 self.attachment_pages[parent] += [
@@ -714,7 +762,11 @@ class WxrSource:
 
     def translation(self, item, post, report):
         try:
-            body, notes = self.converted_body(item)
+            body, notes = convert_body(
+                item["content:encoded"],
+                item["meta"].get("footnotes", ""),
+                PostImages(self, item.get("wp:post_id", "")),
+            )
         except ValidationError as error:
             report.error(post["location"], "body refused: " + " ".join(error.messages))
             body, notes = "", []

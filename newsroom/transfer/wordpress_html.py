@@ -41,7 +41,7 @@ CONTAINER = re.compile(
 # Blocks the body keeps (see articles.sanitize): text outside them goes into a paragraph.
 KEPT_BLOCKS = {"p", "h2", "h3", "ul", "ol", "li", "blockquote"}
 # Blocks that hold no paragraph of their own (an embed is a div), and a rule (empty).
-OTHER_BLOCKS = {"table", "pre", "dl", "div"}
+OTHER_BLOCKS = {"table", "pre", "dl", "div", "figure"}
 RULE = "<hr>"
 TOKEN = re.compile(r"(<[^>]+>)")
 
@@ -56,8 +56,29 @@ KNOWN_BLOCKS = {
     "columns", "column", "separator", "spacer", "html", "freeform", "more", "nextpage",
     "preformatted", "code", "verse", "footnotes", "embed", "missing", "table",
 }  # fmt: skip
-# Blocks whose content needs what bodies cannot hold yet (galleries, media).
+# Blocks whose content bodies cannot hold (media); galleries too when images are not looked
+# for (`Conversion.images`).
 DROPPED_BLOCKS = {"gallery", "audio", "video", "file", "cover", "media-text"}
+# Images: a gallery block, a [gallery] or [caption] shortcode, an image block's figure, an
+# image alone (in a link or not).
+GALLERY_BLOCK = re.compile(r"<!--\s*wp:gallery\b.*?-->(.*?)<!--\s*/wp:gallery\s*-->", re.DOTALL)
+GALLERY_CAPTION = re.compile(
+    r"<figcaption\b[^>]*blocks-gallery-caption[^>]*>(.*?)</figcaption>", re.DOTALL | re.IGNORECASE
+)
+GALLERY_SHORTCODE = re.compile(r"\[gallery\b([^\]]*)\]", re.IGNORECASE)
+GALLERY_IDS = re.compile(r"""\bids=["']?([\d,\s]+)""")
+CAPTIONED = re.compile(r"\[(caption|wp_caption)\b[^\]]*\](.*?)\[/\1\]", re.DOTALL | re.IGNORECASE)
+LINKED_IMAGE = r"(?:<a\b(?P<link>[^>]*)>\s*)?(?P<image><img\b[^>]*>)(?(link)\s*</a>)"
+IMAGE_FIGURE = re.compile(
+    rf"<figure\b[^>]*>\s*{LINKED_IMAGE}\s*"
+    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
+    re.DOTALL | re.IGNORECASE,
+)
+LONE_IMAGE = re.compile(LINKED_IMAGE, re.IGNORECASE)
+IMAGE_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+# A figure's image file while the body is cleaned: `data-image` holds its number here.
+FIGURE_NUMBER = re.compile(r' data-image="(\d+)"')
 BLOCK_COMMENT = re.compile(r"<!--\s*wp:([a-z0-9/-]+)(\s+\{.*?\})?\s*/?-->", re.DOTALL)
 DROPPED_BLOCK = re.compile(
     rf"<!--\s*wp:({'|'.join(DROPPED_BLOCKS)})\b(.*?)-->(.*?)<!--\s*/wp:\1\s*-->", re.DOTALL
@@ -199,6 +220,21 @@ def footnote_texts(meta_value):
     }
 
 
+def tag_attributes(tag):
+    return {
+        name.lower(): unescape(double if double is not None else single or "")
+        for name, double, single in IMAGE_ATTRIBUTE.findall(tag)
+    }
+
+
+def figure_markup(number, alt, caption="", href=""):
+    texts = {"data-image": str(number), "data-alt": alt, "data-caption": caption}
+    if href.startswith(("http://", "https://")):
+        texts["data-href"] = href
+    markup = "".join(f' {name}="{escape(v, quote=True)}"' for name, v in texts.items() if v)
+    return f"<figure{markup}></figure>"
+
+
 def has_reading_text(html):
     """Whether a converted body holds text beyond its headings."""
     return bool(strip_tags(HEADING_ELEMENT.sub("", html)).strip())
@@ -207,7 +243,9 @@ def has_reading_text(html):
 class Conversion:
     """One body's conversion, noting what could not be kept as it was."""
 
-    def __init__(self):
+    def __init__(self, images=None):
+        self.images = images
+        self.figure_files = []
         self.notes = []
         self.set_aside = []
         self.links_for_embeds = 0
@@ -274,8 +312,108 @@ class Conversion:
             self.notes.append(f"{unused} footnote(s) not marked in the text left out")
         return html
 
+    def figure(self, image_tag, caption="", link=""):
+        """The figure of an image found in the media folder (numbered until the body is
+        clean), or "" with a note saying why it is left out."""
+        found = tag_attributes(image_tag)
+        attachment = ATTACHMENT_CLASS.search(found.get("class", ""))
+        return self.attachment_figure(
+            attachment.group(1) if attachment else "",
+            found.get("src", ""),
+            caption=caption,
+            alt=found.get("alt", ""),
+            title=found.get("title", ""),
+            link=tag_attributes(link).get("href", "") if link else "",
+        )
+
+    def attachment_figure(self, attachment_id, url="", caption="", alt="", title="", link=""):
+        image = self.images.find(attachment_id, url)
+        if image.path is None:
+            self.notes.append(f"image left out: {image.error}")
+            return ""
+        caption = unescape(strip_tags(caption or image.caption)).strip()
+        if not alt.strip():
+            alt = image.alt or caption or title or image.title
+            self.notes.append(f"image {image.path!r} has no alt text: {alt!r} used")
+        if link and self.images.is_upload(link):
+            link = ""  # the image's own file: readers get the picture itself
+        self.figure_files.append(image.path)
+        return figure_markup(len(self.figure_files), alt.strip(), caption, link)
+
+    def gallery(self, figures, caption=""):
+        figures = "".join(figures)
+        if not figures:
+            return "\n\n"
+        caption = escape(unescape(strip_tags(caption)).strip(), quote=True)
+        caption = f' data-caption="{caption}"' if caption else ""
+        return self.aside(f'<figure data-gallery="grid"{caption}>{figures}</figure>')
+
+    def gallery_block(self, match):
+        inner = match.group(1)
+        caption = GALLERY_CAPTION.search(inner)
+        inner = GALLERY_CAPTION.sub("", inner)
+        return self.gallery(
+            (
+                self.figure(found["image"], found["caption"] or "")
+                for found in re.finditer(
+                    rf"{LINKED_IMAGE}\s*(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>)?",
+                    inner,
+                    re.DOTALL | re.IGNORECASE,
+                )
+            ),
+            caption.group(1) if caption else "",
+        )
+
+    def gallery_shortcode(self, match):
+        """Its `ids` in their order, or without them the post's attached images."""
+        ids = GALLERY_IDS.search(match.group(1))
+        chosen = re.findall(r"\d+", ids.group(1)) if ids else self.images.attached
+        return self.gallery(self.attachment_figure(pk) for pk in chosen)
+
+    def captioned(self, match):
+        inner = match.group(2)
+        image = LONE_IMAGE.search(inner)
+        if image is None:
+            return inner
+        return self.captioned_figure(image, inner[image.end() :])
+
+    def image_figure(self, match):
+        return self.captioned_figure(match, match["caption"] or "")
+
+    def captioned_figure(self, match, caption):
+        """The figure, or its caption's text alone when the image is left out."""
+        figure = self.figure(match["image"], caption, match["link"] or "")
+        return self.aside(figure) if figure else f"\n\n{caption}\n\n"
+
+    def lone_image(self, match):
+        return self.aside(self.figure(match["image"], link=match["link"] or ""))
+
+    def with_figures(self, html):
+        """Images found in the media folder as figures and galleries (set aside)."""
+        if "wp:gallery" in html:
+            html = GALLERY_BLOCK.sub(self.gallery_block, html)
+        if "[" in html:
+            html = GALLERY_SHORTCODE.sub(self.gallery_shortcode, html)
+            html = CAPTIONED.sub(self.captioned, html)
+        if "<img" in html.lower():
+            html = IMAGE_FIGURE.sub(self.image_figure, html)
+            html = LONE_IMAGE.sub(self.lone_image, html)
+        return html
+
+    def with_figure_files(self, html):
+        """The clean body's figures naming their files, for the import to make them library
+        images."""
+        if not self.figure_files:
+            return html
+        return FIGURE_NUMBER.sub(
+            lambda m: f' data-image="{escape(self.figure_files[int(m[1]) - 1], quote=True)}"',
+            html,
+        )
+
     def convert(self, html, footnotes=""):
         html = html or ""
+        if self.images is not None:
+            html = self.with_figures(html)
         # Each pattern runs only where its markup occurs: an archive has thousands of posts.
         lower = html.lower()
         if "embed" in lower:
@@ -321,11 +459,12 @@ class Conversion:
         html = BARE_URL_PARAGRAPH.sub(self.bare_url, html)
         if self.set_aside:
             html = SET_ASIDE.sub(lambda m: self.set_aside[int(m.group(1))], html)
-        return tidy(wrap_loose_text(clean_html(html)))
+        return self.with_figure_files(tidy(wrap_loose_text(clean_html(html))))
 
 
-def convert_body(html, footnotes=""):
-    """(clean HTML, notes): notes say what could not be kept as it was."""
-    conversion = Conversion()
+def convert_body(html, footnotes="", images=None):
+    """(clean HTML, notes): notes say what could not be kept as it was. With `images` (the
+    post's images: see wordpress.PostImages), images become figures naming their files."""
+    conversion = Conversion(images)
     body = conversion.convert(html, footnotes)
     return body, conversion.notes

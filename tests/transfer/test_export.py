@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -248,3 +249,81 @@ def test_since_limits_the_export_to_recently_changed_articles(archive):
         for a in json.loads(export("--include-unpublished", "--since", since))["articles"]
     ]
     assert titles == ["Unfinished 🛠", "Tomorrow"]
+
+
+@pytest.fixture
+def illustrated():
+    """A live article whose body holds a figure and a gallery of two library images."""
+    harbour, quay, dock = png("navy"), png("teal"), png("maroon")
+    return ArticleFactory(
+        title_en="Harbours",
+        body_en=(
+            f'<p>Before.</p><figure data-image="{harbour.pk}" data-size="wide" '
+            'data-alt="Cranes at dusk" data-caption="The port" data-credit="Ana Lee"></figure>'
+            f'<figure data-gallery="grid" data-caption="Two docks"><figure data-image="{quay.pk}" '
+            f'data-alt="The quay"></figure><figure data-image="{dock.pk}" data-alt="The dock">'
+            "</figure></figure><p>After.</p>"
+        ),
+    )
+
+
+def exported_to_an_empty_site(tmp_path):
+    """The export's file, and its media folder, once everything here is deleted."""
+    path = tmp_path / "export.json"
+    path.write_text(export(), "utf-8")
+    media = tmp_path / "exported-media"
+    shutil.copytree(settings.MEDIA_ROOT, media)
+    Article.objects.all().delete()
+    for model in (Author, Section, Topic, Redirect, SourceKey, LibraryImage):
+        model.objects.all().delete()
+    return path, media
+
+
+def test_figures_are_exported_as_their_images_files(illustrated):
+    body = json.loads(export())["articles"][0]["translations"]["en"]["body"]
+    names = re.findall(r'data-image="([^"]*)"', body)
+    assert names == [image.file.name for image in LibraryImage.objects.order_by("pk")]
+
+
+def test_figures_and_galleries_round_trip_into_an_empty_site(client, illustrated, tmp_path):
+    path, media = exported_to_an_empty_site(tmp_path)
+    run_import(path, "--media-dir", media)
+    article = Article.objects.get()
+    assert LibraryImage.objects.count() == 3
+    page = client.get(article.get_absolute_url("en")).content.decode()
+    assert page.count("<picture") == 3
+    for alt in ("Cranes at dusk", "The quay", "The dock"):
+        assert f'alt="{alt}"' in page
+    assert "The port" in page and "Ana Lee" in page and "Two docks" in page
+
+
+def test_importing_again_reuses_the_figures_images(illustrated, tmp_path):
+    path, media = exported_to_an_empty_site(tmp_path)
+    run_import(path, "--media-dir", media)
+    body = Article.objects.get().body_en
+    run_import(path, "--media-dir", media, "--overwrite")
+    assert LibraryImage.objects.count() == 3
+    assert Article.objects.get().body_en == body
+
+
+def test_a_figure_whose_file_is_missing_is_left_out_with_a_warning(illustrated, tmp_path):
+    path, media = exported_to_an_empty_site(tmp_path)
+    body = json.loads(path.read_text("utf-8"))["articles"][0]["translations"]["en"]["body"]
+    missing = re.findall(r'data-image="([^"]*)"', body)[1]
+    (media / missing).unlink()
+    _output, warnings = run_import(path, "--media-dir", media)
+    assert "figure left out" in warnings and missing in warnings
+    body = Article.objects.get().body_en
+    assert body.count("data-image=") == 2
+    kept = [int(pk) for pk in re.findall(r'data-image="(\d+)"', body)]
+    assert LibraryImage.objects.filter(pk__in=kept).count() == 2
+
+
+def test_a_gallery_whose_files_are_all_missing_is_left_out(illustrated, tmp_path):
+    path, media = exported_to_an_empty_site(tmp_path)
+    body = json.loads(path.read_text("utf-8"))["articles"][0]["translations"]["en"]["body"]
+    for name in re.findall(r'data-image="([^"]*)"', body)[1:]:
+        (media / name).unlink()
+    run_import(path, "--media-dir", media)
+    body = Article.objects.get().body_en
+    assert "data-gallery" not in body and body.count("data-image=") == 1

@@ -7,6 +7,7 @@ import pytest
 from articles.models import Article, Section, Topic
 from articles.revisions import revisions_of
 from authors.models import Author
+from newsroom.images.models import Image
 from newsroom.permalinks.models import Redirect
 from newsroom.transfer.models import SourceKey
 from pages.models import Page
@@ -95,8 +96,12 @@ def test_gutenberg_blocks_become_allowed_html(polylang):
     assert "wp:" not in body and "<!--" not in body
     assert "<strong>war-risk cover</strong> 🚢" in body
     assert "<h3>Who pays</h3>" in body
-    assert "<img" not in body and "<figure" not in body
-    assert "<p>The port at dawn</p>" in body
+    assert "<img" not in body
+    image = Image.objects.get()  # the featured image, shown in the body too
+    assert (
+        f'<figure data-image="{image.pk}" data-alt="The port at dawn" '
+        'data-caption="The port at dawn"></figure>'
+    ) in body
     assert '<a href="https://video.example.net/watch?v=abc123"' in body
     assert "<ul><li>Premiums</li><li>Reinsurers</li></ul>" in body
 
@@ -118,8 +123,7 @@ def test_hostile_html_is_sanitized_and_conversions_are_reported(polylang):
     assert article.title_en == "Tariffs & trust"
     assert article.standfirst_en == "Trade needs trust."
     _output, warnings = polylang
-    assert "item 6 (post 105): shortcodes removed: caption" in warnings
-    assert "item 6 (post 105): 1 inline image(s) left out" in warnings
+    assert "item 6 (post 105): image left out: 'x.png' is not an upload" in warnings
     assert "filed under several sections' categories" in warnings
 
 
@@ -287,7 +291,7 @@ def test_the_summary_counts_each_kind_and_translations_as_languages_of_one_artic
     assert "sections: 2 created" in lines
     assert "topics: 3 created" in lines
     assert "articles: 4 created (translations written: en 3, fr 2, ru 1)" in lines
-    assert "images: 1 created" in lines
+    assert "images: 1 created, 1 unchanged" in lines  # the featured image is in a body too
     assert f"redirects: {Redirect.objects.count()} created" in lines
     assert "pages: 1 created (translations written: en 1)" in lines
     assert "skipped: 1 attachment page (redirected to its post or page), 1 post (trash)" in lines

@@ -102,7 +102,7 @@ def post(
 </item>"""
 
 
-def attachment(post_id, url, *, attached_file=None, alt=""):
+def attachment(post_id, url, *, attached_file=None, alt="", parent=0):
     metas = [("_wp_attachment_image_alt", alt)]
     if attached_file:
         metas.append(("_wp_attached_file", attached_file))
@@ -114,7 +114,8 @@ def attachment(post_id, url, *, attached_file=None, alt=""):
         post_type="attachment",
         categories=(),
         metas=metas,
-        extra=f"<wp:attachment_url>{cdata(url)}</wp:attachment_url>",
+        extra=f"<wp:attachment_url>{cdata(url)}</wp:attachment_url>"
+        f"<wp:post_parent>{parent}</wp:post_parent>",
     )
 
 
