@@ -14,7 +14,9 @@ nginx. Seeds an archive, then:
    its section's page through Varnish and from each app server, checking every response
    against what the database had committed (and its purge sent) while it was served; each
    change must be seen everywhere within a second;
-3. kills one app server, then stops the replica, then Redis, each while readers read and
+3. publishes an article with a lead image: its page names its files in the bucket, and the
+   bucket serves them;
+4. kills one app server, then stops the replica, then Redis, each while readers read and
    an editor edits: no reader may get an error or a stale page.
 
 Prints the figures (bench/README.md keeps them) and exits non-zero when a check failed.
