@@ -231,17 +231,6 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # modeltranslation's tabbed admin would otherwise load jQuery UI from a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # The rich text editor's figures and galleries of library images (articles/figures.py).
-DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {
-        "js": [static_lazy("js/figure-extension.js")],
-        # The editor's own allowlist (unused: articles/sanitize.py is the one that runs).
-        "extensions": {
-            "LibraryFigure": "articles.sanitize.figure_allowlist",
-            "LibraryGallery": "articles.sanitize.figure_allowlist",
-        },
-    }
-]
-
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -394,7 +383,8 @@ EMBED_FRAME_ORIGINS = [
     "https://w.soundcloud.com",
 ]
 
-# The rich text editor's extensions of our own (static/js/body-extensions.js). What they
+# The rich text editor's extensions of our own (static/js/body-extensions.js and, for
+# figures, static/js/figure-extension.js). What they
 # may write is decided by articles.sanitize.clean_html(), the form field's sanitizer, so
 # they add nothing to django-prose-editor's own allowlist.
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
@@ -414,7 +404,15 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
             ],
             lambda config, shared_config: None,
         ),
-    }
+    },
+    {
+        "js": [static_lazy("js/figure-extension.js")],
+        # The editor's own allowlist (unused: articles/sanitize.py is the one that runs).
+        "extensions": {
+            "LibraryFigure": "articles.sanitize.figure_allowlist",
+            "LibraryGallery": "articles.sanitize.figure_allowlist",
+        },
+    },
 ]
 
 CONTENT_SECURITY_POLICY = {
