@@ -25,27 +25,6 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote",
-    # Tables: a caption, a header row, cells.
-    "table", "caption", "thead", "tbody", "tr", "th", "td",
-    "pre", "code", "sup", "sub", "del", "ins", "hr", "dl", "dt", "dd", "cite",
-    # A note (`<span class="note">`) and an embed (`<div data-embed="URL">`): see
-    # articles/notes.py and articles/embeds.py; any other span or div is unwrapped.
-    "span", "div",
-}  # fmt: skip
-# "*": on every tag (nh3's own default, kept explicit).
-ALLOWED_ATTRIBUTES = {
-    "*": {"lang", "title"},
-    "a": {"href", "title", "hreflang"},
-    "th": {"colspan", "rowspan", "scope"},
-    "td": {"colspan", "rowspan"},
-    "div": {"data-embed", "data-title", "data-thumbnail"},
-}
-# Class values allowed, and no other (nh3 keeps only these out of a `class` attribute).
-ALLOWED_CLASSES = {"span": {"note"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-
 # Figures and galleries of library images (articles/figures.py): an image by its id, never a
 # file's address, with this language's texts; each attribute's values are checked below.
 FIGURE_SIZES = {"text", "wide", "full"}
@@ -59,8 +38,29 @@ FIGURE_VALUES = {
     "data-caption": re.compile(r".+", re.DOTALL),
     "data-credit": re.compile(r".+", re.DOTALL),
 }
-ALLOWED_TAGS = ALLOWED_TAGS | {"figure"}
-ALLOWED_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "figure": set(FIGURE_VALUES)}
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote",
+    # Tables: a caption, a header row, cells.
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
+    "pre", "code", "sup", "sub", "del", "ins", "hr", "dl", "dt", "dd", "cite",
+    # A note (`<span class="note">`) and an embed (`<div data-embed="URL">`): see
+    # articles/notes.py and articles/embeds.py; any other span or div is unwrapped.
+    "span", "div",
+    # A figure or a gallery of library images (articles/figures.py).
+    "figure",
+}  # fmt: skip
+# "*": on every tag (nh3's own default, kept explicit).
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "title"},
+    "a": {"href", "title", "hreflang"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "div": {"data-embed", "data-title", "data-thumbnail"},
+    "figure": set(FIGURE_VALUES),
+}
+# Class values allowed, and no other (nh3 keeps only these out of a `class` attribute).
+ALLOWED_CLASSES = {"span": {"note"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Far beyond what the editor makes (a list nested ten deep in a quote is about 25 levels).
 MAX_DEPTH = 64
