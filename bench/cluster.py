@@ -593,9 +593,13 @@ def check_media(cluster, failures):
     from PIL import Image
 
     from articles.models import Article, Section
+    from newsroom.images.models import Image as LibraryImage
 
     image = io.BytesIO()
     Image.new("RGB", (1600, 900), (20, 40, 200)).save(image, "JPEG")
+    lead_image = LibraryImage(title="Cluster media check")
+    lead_image.file.save("cluster-media.jpg", ContentFile(image.getvalue()), save=False)
+    lead_image.save()
     article = Article(
         title_en="Cluster media check",
         standfirst_en="A lead image in the bucket.",
@@ -605,8 +609,8 @@ def check_media(cluster, failures):
         section=Section.objects.order_by("position").first(),
         status=Article.Status.PUBLISHED,
         published_at=timezone.now(),
+        lead_image=lead_image,
     )
-    article.lead_image.save("cluster-media.jpg", ContentFile(image.getvalue()), save=False)
     article.save()
     with translation.override("en"):
         path = article.get_absolute_url()
