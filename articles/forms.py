@@ -14,6 +14,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
 from articles.models import Article, Section, Topic, active_language, language_codes
+from articles.publishable import as_shown
 from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 from authors.models import Author
 from newsroom.pagecache.remembered import remembered_until_changed
@@ -80,7 +81,9 @@ def filter_options(language):
             list(Section.objects.only("pk", *names)),
             list(Topic.objects.only("pk", "parent_id", *names)),
             list(
-                Author.objects.with_live_articles(language).only("slug", *names).order_by("name")
+                Author.objects.with_live_articles(language)
+                .only("slug", *names)
+                .order_by(as_shown("name", language), "pk")
             ),
         )
 

@@ -165,7 +165,7 @@ class Topic(Taxonomy):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         constraints = unique_slug_per_language("topic")

@@ -15,7 +15,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import F, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,17 @@ def active_language(language=None):
     if code not in language_codes():
         raise ValueError(f"{code!r} is not one of the configured LANGUAGES")
     return code
+
+
+def as_shown(field, language=None):
+    """The translated `field` as readers see it in `language`: its own text there, else the
+    default language's (modeltranslation's fallback). To sort a list in the order it reads:
+    sorting on the language's own column would sort every untranslated name as empty."""
+    code = active_language(language)
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if code == default:
+        return F(f"{field}_{code}")
+    return Coalesce(NullIf(F(f"{field}_{code}"), Value("")), F(f"{field}_{default}"))
 
 
 def unique_slug_per_language(model_name):

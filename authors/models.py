@@ -66,7 +66,7 @@ class Author(SafeTextModel):
     objects = AuthorQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("author")
         verbose_name_plural = _("authors")
 

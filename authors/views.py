@@ -7,6 +7,7 @@ from django.views.generic import ListView
 from articles import page_contract
 from articles.metadata import author_metadata, listing_metadata
 from articles.models import Article, language_codes
+from articles.publishable import as_shown
 from articles.teasers import kind
 from articles.views import LiveArticleListMixin, PublicPageMixin
 from authors.models import Author
@@ -20,7 +21,11 @@ class AuthorListView(PublicPageMixin, ListView):
     context_object_name = "authors"
 
     def get_queryset(self):
-        return Author.objects.with_live_articles().select_related("photo").order_by("name")
+        return (
+            Author.objects.with_live_articles()
+            .select_related("photo")
+            .order_by(as_shown("name"), "pk")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -216,6 +216,18 @@ def test_contributors_and_author_page(client):
     assert "private@example.org" not in html
 
 
+def test_contributors_are_listed_by_the_name_readers_see_in_each_language(client):
+    """A name with no French form reads in English on the French page, and sorts there
+    as it reads, not as an empty name."""
+    names = [("Zoe Marin", ""), ("Anna Berg", ""), ("Ivan Petrov", "Aleksei Ivanov")]
+    for name_en, name_fr in names:
+        ArticleFactory(authors=[AuthorFactory(name_en=name_en, name_fr=name_fr)], translated=True)
+    with translation.override("fr"):
+        page = client.get(reverse("authors:list"))
+        shown = [author.name for author in page.context["authors"]]
+    assert shown == ["Aleksei Ivanov", "Anna Berg", "Zoe Marin"]
+
+
 def test_navigation_lists_sections_remembered_until_one_changes(client, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     SectionFactory(name_en="Energy", position=2, in_navigation=True)
