@@ -1,7 +1,8 @@
 // Figures from the image library in body fields: search the library (or upload an image to
 // it, for those who may add images), choose an image, write this language's alt text
 // (required), caption, credit, link and size, and the editor inserts the figure
-// (static/js/figure-extension.js).
+// (static/js/figure-extension.js). A figure inserted while a figure is selected goes right
+// after it, into its gallery if it is in one.
 "use strict";
 const figureEditors = new WeakMap();
 document.addEventListener("prose-editor:ready", function (event) {
@@ -144,15 +145,25 @@ window.addEventListener("load", function () {
         return;
       }
       const editor = figureEditors.get(textarea);
-      const attrs = {
-        image: String(image.id),
-        size: size.value,
-        alt: alt.value.trim(),
-        caption: caption.value.trim() || null,
-        credit: credit.value.trim() || null,
-        href: href.value.trim() || null,
+      const figure = {
+        type: "libraryFigure",
+        attrs: {
+          image: String(image.id),
+          size: size.value,
+          alt: alt.value.trim(),
+          caption: caption.value.trim() || null,
+          credit: credit.value.trim() || null,
+          href: href.value.trim() || null,
+        },
       };
-      editor.chain().focus().insertContent({ type: "libraryFigure", attrs: attrs }).run();
+      const selected = editor.state.selection;
+      const chain = editor.chain().focus();
+      // A selected figure (or gallery) stays: the new one follows it instead of replacing it.
+      if (selected.node) {
+        chain.insertContentAt(selected.to, figure).run();
+      } else {
+        chain.insertContent(figure).run();
+      }
       form.remove();
     });
     enterClicks(form, insert);
