@@ -121,7 +121,17 @@ EDITOR_EXTENSIONS = {
     "History": True,
     # static/js/figure-extension.js; inserted from the library by static/js/figures.js.
     "LibraryFigure": True,
-    "LibraryGallery": True,
+    "LibraryGallery": {
+        "label": _("Gallery"),
+        "title": _("Gallery: the selected figures in a row or a grid, with one caption"),
+        "layout": _("Layout"),
+        "row": _("In a row"),
+        "grid": _("In a grid"),
+        "caption": _("Caption of the gallery"),
+        "make": _("Make the gallery"),
+        "change": _("Change the gallery"),
+        "undo": _("Undo the gallery: separate figures again"),
+    },
 }
 
 # The HTML tokenizer's grammar, with possessive quantifiers so that no match backtracks and

@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from newsroom.images.models import Image
 
@@ -47,6 +48,21 @@ def focal_point_picker(field_file):
 
 THUMBNAIL_WIDTH = 120
 SEARCH_RESULTS = 10
+# What the figure box asks of an image uploaded from a body editor.
+UPLOAD_FIELDS = ["file", "title", "credit"]
+
+
+def figure_choice(image):
+    """An image as the body editor's figure box lists it (static/js/figures.js)."""
+    teaser = image.crops.get("teaser")
+    source = teaser.at_least(THUMBNAIL_WIDTH) if teaser else None
+    return {
+        "id": image.pk,
+        "title": image.title,
+        "credit": image.credit,
+        "caption": image.caption,
+        "thumbnail": source.jpeg_url if source else (teaser and teaser.src),
+    }
 
 
 @admin.register(Image)
@@ -121,6 +137,11 @@ class ImageAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.search_view),
                 name="images_image_search",
             ),
+            path(
+                "upload/",
+                self.admin_site.admin_view(require_POST(self.upload_view)),
+                name="images_image_upload",
+            ),
             *super().get_urls(),
         ]
 
@@ -131,20 +152,26 @@ class ImageAdmin(admin.ModelAdmin):
             raise PermissionDenied
         term = request.GET.get("q", "").strip()
         images, _may_have_duplicates = self.get_search_results(request, Image.objects.all(), term)
-        results = []
-        for image in images[:SEARCH_RESULTS] if term else []:
-            teaser = image.crops.get("teaser")
-            source = teaser.at_least(THUMBNAIL_WIDTH) if teaser else None
-            results.append(
-                {
-                    "id": image.pk,
-                    "title": image.title,
-                    "credit": image.credit,
-                    "caption": image.caption,
-                    "thumbnail": source.jpeg_url if source else (teaser and teaser.src),
-                }
-            )
+        results = [figure_choice(image) for image in images[:SEARCH_RESULTS]] if term else []
         return JsonResponse({"results": results})
+
+    def upload_view(self, request):
+        """A new library image from the body editor's figure box, checked by this admin's
+        own form: the image as `search_view` lists it, or the form's errors (status 400)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request, fields=UPLOAD_FIELDS)(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = [
+                _("%(field)s: %(error)s") % {"field": form[name].label, "error": error}
+                for name, field_errors in form.errors.items()
+                for error in field_errors
+            ]
+            return JsonResponse({"errors": errors}, status=400)
+        image = self.save_form(request, form, change=False)
+        self.save_model(request, image, form, change=False)
+        self.log_addition(request, image, self.construct_change_message(request, form, None, True))
+        return JsonResponse(figure_choice(image))
 
     def get_deleted_objects(self, objs, request):
         """Live articles showing one of `objs` are listed as protected: the admin then

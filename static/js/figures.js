@@ -1,6 +1,8 @@
-// Figures from the image library in body fields: search the library (or upload to it in a
-// new tab), choose an image, write this language's alt text (required), caption, credit,
-// link and size, and the editor inserts the figure (static/js/figure-extension.js).
+// Figures from the image library in body fields: search the library (or upload an image to
+// it, for those who may add images), choose an image, write this language's alt text
+// (required), caption, credit, link and size, and the editor inserts the figure
+// (static/js/figure-extension.js). A figure inserted while a figure is selected goes right
+// after it, into its gallery if it is in one.
 "use strict";
 const figureEditors = new WeakMap();
 document.addEventListener("prose-editor:ready", function (event) {
@@ -17,7 +19,6 @@ window.addEventListener("load", function () {
   function field(label, name, element) {
     const wrapper = document.createElement("label");
     wrapper.className = "figure-insert__field";
-    element.name = "figure-" + name;
     element.dataset.figure = name;
     wrapper.append(label, element);
     return wrapper;
@@ -35,6 +36,88 @@ window.addEventListener("load", function () {
     return select;
   }
 
+  function alertBox() {
+    const error = document.createElement("p");
+    error.className = "errornote figure-insert__error";
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    return error;
+  }
+
+  // The box sits inside the admin's form: Enter in one of its fields does the box's action,
+  // never a save of the whole page.
+  function enterClicks(fieldset, button) {
+    fieldset.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.tagName === "INPUT") {
+        event.preventDefault();
+        button.click();
+      }
+    });
+  }
+
+  // The upload form and the details form are made when opened: modeltranslation's tabs
+  // rewrite every label of a field's row once the page has loaded.
+  function closeForms(box) {
+    box.querySelector(".figure-insert__details")?.remove();
+    box.querySelector(".figure-insert__upload")?.remove();
+    box.querySelector("[aria-expanded]")?.setAttribute("aria-expanded", "false");
+  }
+
+  function uploadForm(onUploaded) {
+    const form = document.createElement("fieldset");
+    form.className = "figure-insert__upload";
+    const file = document.createElement("input");
+    file.type = "file";
+    file.accept = "image/jpeg,image/png,image/webp";
+    const title = document.createElement("input");
+    title.required = true;
+    const credit = document.createElement("input");
+    const error = alertBox();
+    const send = document.createElement("button");
+    send.type = "button";
+    send.className = "button";
+    send.textContent = text.uploadSubmit;
+    send.addEventListener("click", async function () {
+      const data = new FormData();
+      data.append("file", file.files[0] || "");
+      data.append("title", title.value.trim());
+      data.append("credit", credit.value.trim());
+      send.disabled = true;
+      error.hidden = true;
+      let answer = null;
+      try {
+        const response = await fetch(text.uploadUrl, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": form.closest("form").elements.csrfmiddlewaretoken.value },
+        });
+        if (response.ok || response.status === 400) {
+          answer = await response.json();
+        }
+      } catch {
+        // No answer, or not the view's (a request too large is refused before the view):
+        // the box says the upload failed.
+      }
+      send.disabled = false;
+      if (answer && !answer.errors) {
+        onUploaded(answer);
+        return;
+      }
+      error.textContent = answer ? answer.errors.join(" ") : text.uploadFailed;
+      error.hidden = false;
+    });
+    enterClicks(form, send);
+    form.append(
+      field(text.file, "file", file),
+      field(text.title, "title", title),
+      field(text.credit, "upload-credit", credit),
+      error,
+      send,
+    );
+    return form;
+  }
+
   function details(textarea, image, box) {
     const form = document.createElement("fieldset");
     form.className = "figure-insert__details";
@@ -49,10 +132,7 @@ window.addEventListener("load", function () {
     const href = document.createElement("input");
     href.type = "url";
     const size = sizeChoice();
-    const error = document.createElement("p");
-    error.className = "errornote figure-insert__error";
-    error.setAttribute("role", "alert");
-    error.hidden = true;
+    const error = alertBox();
     const insert = document.createElement("button");
     insert.type = "button";
     insert.className = "button";
@@ -65,17 +145,28 @@ window.addEventListener("load", function () {
         return;
       }
       const editor = figureEditors.get(textarea);
-      const attrs = {
-        image: String(image.id),
-        size: size.value,
-        alt: alt.value.trim(),
-        caption: caption.value.trim() || null,
-        credit: credit.value.trim() || null,
-        href: href.value.trim() || null,
+      const figure = {
+        type: "libraryFigure",
+        attrs: {
+          image: String(image.id),
+          size: size.value,
+          alt: alt.value.trim(),
+          caption: caption.value.trim() || null,
+          credit: credit.value.trim() || null,
+          href: href.value.trim() || null,
+        },
       };
-      editor.chain().focus().insertContent({ type: "libraryFigure", attrs: attrs }).run();
+      const selected = editor.state.selection;
+      const chain = editor.chain().focus();
+      // A selected figure (or gallery) stays: the new one follows it instead of replacing it.
+      if (selected.node) {
+        chain.insertContentAt(selected.to, figure).run();
+      } else {
+        chain.insertContent(figure).run();
+      }
       form.remove();
     });
+    enterClicks(form, insert);
     form.append(
       legend,
       field(text.alt, "alt", alt),
@@ -86,7 +177,7 @@ window.addEventListener("load", function () {
       error,
       insert,
     );
-    box.querySelector(".figure-insert__details")?.remove();
+    closeForms(box);
     box.append(form);
     alt.focus();
   }
@@ -98,14 +189,34 @@ window.addEventListener("load", function () {
     input.type = "search";
     input.placeholder = text.placeholder;
     input.setAttribute("aria-label", text.placeholder);
-    const upload = document.createElement("a");
-    upload.href = text.addUrl;
-    upload.target = "_blank";
-    upload.rel = "noopener";
-    upload.textContent = text.upload;
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+      }
+    });
     const results = document.createElement("ul");
     results.setAttribute("role", "listbox");
-    box.append(input, upload, results);
+    box.append(input, results);
+    if (text.uploadUrl) {
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "button";
+      toggle.textContent = text.upload;
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.addEventListener("click", function () {
+        const open = box.querySelector(".figure-insert__upload");
+        closeForms(box);
+        if (!open) {
+          const form = uploadForm(function (image) {
+            details(textarea, image, box);
+          });
+          box.append(form);
+          toggle.setAttribute("aria-expanded", "true");
+          form.querySelector("input").focus();
+        }
+      });
+      input.after(toggle);
+    }
     (textarea.closest(".prose-editor") || textarea).after(box);
 
     let pending;

@@ -37,6 +37,12 @@ def menu_button(page, title):
     return page.locator(f".prose-menubar:visible button[title='{title}']").first
 
 
+def next_frame(page):
+    """Wait for the next frame: the editor takes in a caret moved by an arrow key on the
+    browser's `selectionchange` event, which may come after the next key otherwise."""
+    page.evaluate("() => new Promise(requestAnimationFrame)")
+
+
 def test_an_editor_inserts_a_table_a_note_and_an_embed_and_readers_get_them(page, editing):
     editor = page.locator(".ProseMirror:visible")
     editor.click()
@@ -47,6 +53,7 @@ def test_an_editor_inserts_a_table_a_note_and_an_embed_and_readers_get_them(page
         page.keyboard.press("Shift+ArrowLeft")
     menu_button(page, "Note: the selected text becomes a numbered note").click()
     page.keyboard.press("ArrowRight")
+    next_frame(page)
     page.keyboard.press("Enter")
 
     menu_button(page, "Embed a post, a video or a sound").click()
