@@ -537,10 +537,14 @@ def chunked(items, size):
         yield items[start : start + size]
 
 
-def save_first_revisions(article_ids, comment, model=Article):
-    """The first revision of each of these articles (or items of `model`), in bulk, as
-    `save_revision()` keeps one (its texts serialized by django-reversion's format)."""
-    articles = list(model.objects.filter(pk__in=article_ids))
+def save_first_revisions(items, comment):
+    """The first revision of each of these items (of one kind, as read from the database),
+    in bulk, as `save_revision()` keeps one (its texts serialized by django-reversion's
+    format)."""
+    if not items:
+        return
+    model = type(items[0])
+    articles = items
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=timezone.now(), comment=comment) for _article in articles]
     )
@@ -909,11 +913,7 @@ class Writer:
                 ["updated_at", *text_times],
                 batch_size=500,
             )
-            for ids in chunked(self.new_items[kind], 500):
-                save_first_revisions(ids, comment="Imported", model=model)
-        for article_ids in chunked(self.new_items["article"], 500):
-            refresh_search_index(article_ids)
-        self.store_import_states()
+        self.store_written_states()
         for article_ids in chunked(sorted(self.written_articles), 500):
             mark_articles_changed(article_ids)
         if self.written_articles:
@@ -922,9 +922,11 @@ class Writer:
         # Their dates were written in bulk, after the saves that marked them.
         pages_changed(self.modified_at["page"])
 
-    def store_import_states(self):
+    def store_written_states(self):
         """Each written object's key, with the digest of its item and the fingerprint of
-        the object as written (read back: links and times are stored after the save)."""
+        the object as written; a new item's first revision, a new article's search
+        documents. Each object is read back once for all three (links and times are
+        stored after the save)."""
         by_kind = defaultdict(dict)  # kind -> {pk: (key, digest)}
         for kind, key, pk, digest in self.written:
             by_kind[kind][pk] = (key, digest)
@@ -935,8 +937,14 @@ class Writer:
             objects = model.objects.all()
             if kind == "article":
                 objects = objects.prefetch_related("topics", "bylines")
+            new_items = set(self.new_items[kind])
             for pks in chunked(sorted(written), 500):
-                for obj in objects.filter(pk__in=pks):
+                read = list(objects.filter(pk__in=pks))
+                created = [obj for obj in read if obj.pk in new_items]
+                save_first_revisions(created, comment="Imported")
+                if kind == "article" and created:
+                    refresh_search_index([obj.pk for obj in created], articles=created)
+                for obj in read:
                     key, digest = written[obj.pk]
                     states.append(
                         SourceKey(
