@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, router, transaction
 from django.utils import timezone, translation
 from jsonschema import Draft202012Validator
+from modeltranslation.fields import TranslationField
 from modeltranslation.translator import translator
 from reversion.models import Revision, Version
 
@@ -193,6 +194,19 @@ def validators():
     return {
         kind: Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
         for kind in MODELS
+    }
+
+
+@cache
+def constant_translated_defaults(model):
+    """{column: default} of `model`'s translated columns whose default is no callable, given
+    to a new object: modeltranslation otherwise computes each one per object, under its
+    language's `translation.override()`, a cost an archive pays ten thousand times."""
+    return {
+        field.attname: field.get_default()
+        for field in model._meta.concrete_fields
+        if isinstance(field, TranslationField)
+        and not (field.has_default() and callable(field.default))
     }
 
 
@@ -635,7 +649,7 @@ class Writer:
         model = MODELS[kind]
         pk = self.ids[kind].get(key)
         found = model.objects.filter(pk=pk).first() if pk else None
-        return (found, False) if found else (model(), True)
+        return (found, False) if found else (model(**constant_translated_defaults(model)), True)
 
     def remember(self, kind, data, obj):
         """Know the object by its key (stored by `finish()`) and point the item's old
