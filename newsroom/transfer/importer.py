@@ -708,7 +708,8 @@ class Writer:
 
     def library_image(self, relative, folder, title):
         """The library image of a clean copy of `relative`, its file named by the source's
-        content so that importing it again reuses the image."""
+        content so that importing it again reuses the image; ValueError when it cannot be
+        made. A dry run makes none (None) but finds the same faults."""
         source = image_path(self.media_dir, relative)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
         name = f"{folder}/imported/{digest}{source.suffix.lower()}"
@@ -716,6 +717,10 @@ class Writer:
         if image is not None:
             self.report.count("image", "unchanged")
             return image
+        if not self.write_files:
+            if not default_storage.exists(name):
+                clean_image(self.media_dir, relative)
+            return None
         if not default_storage.exists(name):
             name = default_storage.save(name, clean_image(self.media_dir, relative))
         self.report.count("image", "created")
@@ -753,6 +758,8 @@ class Writer:
             except ValueError as error:
                 self.report.warn(f"{kind} {key}", f"figure left out: {error}")
                 return ""
+            if image is None:
+                return match[0]
             return FIGURE_FILE.sub(f' data-image="{image.pk}"', match[0], count=1)
 
         return EMPTY_GALLERY.sub("", IMAGE_FIGURE.sub(library_figure, html))
@@ -851,8 +858,9 @@ class Writer:
                 elif name == "slug":
                     value = self.free_slug(type(item), f"slug_{language}", value, item)
                     value = value or old_slugs[language]
-                elif name == "body" and value and self.write_files:
-                    value = self.with_embed_thumbnails(value, data["key"])
+                elif name == "body" and value:
+                    if self.write_files:
+                        value = self.with_embed_thumbnails(value, data["key"])
                     value = self.with_library_figures(
                         value, kind, data["key"], texts.get("title", "")
                     )

@@ -319,6 +319,18 @@ def test_a_figure_whose_file_is_missing_is_left_out_with_a_warning(illustrated, 
     assert LibraryImage.objects.filter(pk__in=kept).count() == 2
 
 
+def test_a_dry_run_names_a_figure_whose_file_is_missing_as_the_import_does(illustrated, tmp_path):
+    path, media = exported_to_an_empty_site(tmp_path)
+    body = json.loads(path.read_text("utf-8"))["articles"][0]["translations"]["en"]["body"]
+    missing = re.findall(r'data-image="([^"]*)"', body)[1]
+    (media / missing).unlink()
+    _output, dry_warnings = run_import(path, "--media-dir", media, "--dry-run")
+    assert not Article.objects.exists() and not LibraryImage.objects.exists()
+    _output, warnings = run_import(path, "--media-dir", media)
+    assert "figure left out" in warnings and missing in warnings
+    assert dry_warnings == warnings
+
+
 def test_a_gallery_whose_files_are_all_missing_is_left_out(illustrated, tmp_path):
     path, media = exported_to_an_empty_site(tmp_path)
     body = json.loads(path.read_text("utf-8"))["articles"][0]["translations"]["en"]["body"]
