@@ -745,13 +745,15 @@ class Writer:
     def with_embed_thumbnails(self, html, key):
         """The body with its embeds' thumbnails copied from the media folder as images are
         (under the same name); one that cannot be is left out of its embed, with a warning:
-        readers never get a broken image."""
+        readers never get a broken image. A dry run copies none but finds the same faults."""
         for name in thumbnails(html):
             if default_storage.exists(name):
                 continue
             try:
-                default_storage.save(name, clean_image(self.media_dir, name))
-                self.report.count("image", "created")
+                copy = clean_image(self.media_dir, name)
+                if self.write_files:
+                    default_storage.save(name, copy)
+                    self.report.count("image", "created")
             except ValueError as error:
                 self.report.warn(f"article {key}", f"embed thumbnail left out: {error}")
                 html = without_thumbnail(html, name)
@@ -915,8 +917,7 @@ class Writer:
                     value = self.free_slug(type(item), f"slug_{language}", value, item)
                     value = value or old_slugs[language]
                 elif name == "body" and value:
-                    if self.write_files:
-                        value = self.with_embed_thumbnails(value, data["key"])
+                    value = self.with_embed_thumbnails(value, data["key"])
                     value = self.with_library_figures(
                         value, kind, data["key"], texts.get("title", "")
                     )
