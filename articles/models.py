@@ -465,6 +465,12 @@ class Article(Publishable):
         """
         super().save(*args, translation_impact=translation_impact, **kwargs)
 
+    @classmethod
+    def changed_without_save(cls, ids):
+        from articles.changes import articles_changed  # it needs these models
+
+        articles_changed(ids)
+
     def prepare_to_save(self, now):
         if self.corrected_at is None and any(
             getattr(self, f"correction_{code}") for code in language_codes()

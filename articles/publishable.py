@@ -316,6 +316,12 @@ class Publishable(SafeTextModel):
             for code in language_codes()
         )
 
+    @classmethod
+    def changed_without_save(cls, ids):
+        """What a save of these items would cause, for a change made without one (the
+        clock's: a scheduled item going live)."""
+        raise NotImplementedError
+
     def prepare_to_save(self, now):
         """The kind's own values derived before a save (its bodies are clean already)."""
 
