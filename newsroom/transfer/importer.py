@@ -562,24 +562,21 @@ def save_first_revisions(items, comment):
     if not items:
         return
     model = type(items[0])
-    articles = items
     revisions = Revision.objects.bulk_create(
-        [Revision(date_created=timezone.now(), comment=comment) for _article in articles]
+        [Revision(date_created=timezone.now(), comment=comment) for _item in items]
     )
     content_type = ContentType.objects.get_for_model(model)
     Version.objects.bulk_create(
         Version(
             revision=revision,
-            object_id=str(article.pk),
+            object_id=str(item.pk),
             content_type=content_type,
             db=router.db_for_write(model),
             format="json",
-            serialized_data=serializers.serialize(
-                "json", [article], fields=versioned_columns(model)
-            ),
-            object_repr=str(article),
+            serialized_data=serializers.serialize("json", [item], fields=versioned_columns(model)),
+            object_repr=str(item),
         )
-        for revision, article in zip(revisions, articles, strict=True)
+        for revision, item in zip(revisions, items, strict=True)
     )
 
 
