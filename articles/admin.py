@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters, flatten_fieldsets
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -421,21 +421,25 @@ class PublishableAdmin(RichTextAdminMixin, TabbedTranslationAdmin):
         if done:
             self.message_user(
                 request,
-                ngettext("%(count)d article updated.", "%(count)d articles updated.", done)
-                % {"count": done},
+                ngettext("%(count)d %(name)s updated.", "%(count)d %(name)s updated.", done)
+                % {"count": done, "name": model_ngettext(self.opts, done)},
             )
         for refusal in refused:
             self.message_user(request, refusal, messages.WARNING)
 
-    @admin.action(description=_("Submit selected articles for review"))
+    @admin.action(description=_("Submit selected %(verbose_name_plural)s for review"))
     def submit_selected(self, request, queryset):
         self.run_transition(request, queryset, "submit_for_review")
 
-    @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
+    @admin.action(
+        description=_("Publish selected %(verbose_name_plural)s now"), permissions=["publish"]
+    )
     def publish_selected(self, request, queryset):
         self.run_transition(request, queryset, "publish")
 
-    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
+    @admin.action(
+        description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"]
+    )
     def unpublish_selected(self, request, queryset):
         self.run_transition(request, queryset, "unpublish")
 

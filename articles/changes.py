@@ -17,11 +17,9 @@ Two kinds of change send no signal and call `articles_changed(ids)` themselves: 
 article or language going live (`services.went_live`, run by `publish_scheduled`: the
 clock moved, no row did) and bulk writes of article rows (`QuerySet.update()`,
 `bulk_create()`). A bulk write of bylines, links or topics, which the search index does not
-read, calls `invalidation.mark_articles_changed(ids)`. The import saves its new articles
-within `article_saves_deferred()` and does both in bulk at the end.
+read, calls `invalidation.mark_articles_changed(ids)`. The import inserts its new articles
+in bulk (`ArticleQuerySet.insert_new()`) and does both in bulk at the end.
 """
-
-from contextlib import contextmanager
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -61,24 +59,6 @@ def connect_receivers():
     """Called once by `ArticlesConfig.ready()`."""
     for signal, sender, receiver in RECEIVERS:
         signal.connect(receiver, sender=sender)
-
-
-@contextmanager
-def article_saves_deferred():
-    """Saves of articles without what their receivers do row by row (page-cache marks,
-    search index), for a bulk writer (the import) that does both once for all its rows."""
-    deferred = [
-        (signal, receiver)
-        for signal, sender, receiver in RECEIVERS
-        if sender is Article and signal in (pre_save, post_save)
-    ]
-    for signal, receiver in deferred:
-        signal.disconnect(receiver, sender=Article)
-    try:
-        yield
-    finally:
-        for signal, receiver in deferred:
-            signal.connect(receiver, sender=Article)
 
 
 def articles_changed(article_ids):

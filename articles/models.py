@@ -259,6 +259,21 @@ def byline_prefetch():
 
 
 class ArticleQuerySet(PublishableQuerySet):
+    def insert_new(self, articles):
+        """New articles written as `save()` writes each one, in a few INSERTs, without the
+        save signals: the caller does what their receivers do (`articles.changes`) for all
+        of them. A slug filled from a title is free of the database's slugs, not of the
+        other articles': give them no such article (`needs_slug_from_title()`)."""
+        now = timezone.now()
+        for article in articles:
+            article.derive_before_write(now, stamp_text_changes=False)
+            article.date_translations()
+        self.bulk_create(articles)
+        for article in articles:
+            article.remember_stored_texts()
+        OriginalText.objects.bulk_create(article.first_original_text() for article in articles)
+        return articles
+
     def latest_per_section(self, limit):
         """The `limit` latest of these articles in each section.
 
@@ -450,6 +465,12 @@ class Article(Publishable):
         """
         super().save(*args, translation_impact=translation_impact, **kwargs)
 
+    @classmethod
+    def changed_without_save(cls, ids):
+        from articles.changes import articles_changed  # it needs these models
+
+        articles_changed(ids)
+
     def prepare_to_save(self, now):
         if self.corrected_at is None and any(
             getattr(self, f"correction_{code}") for code in language_codes()
@@ -464,16 +485,25 @@ class Article(Publishable):
         text = self.original_text()
         if previous and translation_impact and previous.text() != text:
             self.original_version = previous.version + 1
-        for code in language_codes():
-            if self.translated_from_version(code) is None and self.has_text(code):
-                setattr(self, f"translated_from_{code}", self.original_version)
+        self.date_translations()
         super().write(*args, partial=partial, **kwargs)
         if previous is None:
             # Its first: no version to update (looking for one cost a new article's save
             # two more queries).
-            self.original_texts.create(version=self.original_version, **text)
+            self.first_original_text().save()
         elif previous.text() != text:
             self.original_texts.update_or_create(version=self.original_version, defaults=text)
+
+    def date_translations(self):
+        """Each language that has a text and no version of the original yet is translated
+        from the current one."""
+        for code in language_codes():
+            if self.translated_from_version(code) is None and self.has_text(code):
+                setattr(self, f"translated_from_{code}", self.original_version)
+
+    def first_original_text(self):
+        """The `OriginalText` of a new article, unsaved."""
+        return OriginalText(article=self, version=self.original_version, **self.original_text())
 
     def original_text(self):
         """The original language's title, standfirst and body, as a dict."""

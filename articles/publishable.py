@@ -296,7 +296,15 @@ class Publishable(SafeTextModel):
         Partial saves (`update_fields`) leave the tracking alone. Other keyword arguments
         go to `write()`, the kind's own part of the save.
         """
-        now = timezone.now()
+        partial = kwargs.get("update_fields") is not None
+        self.derive_before_write(
+            timezone.now(), stamp_text_changes=stamp_text_changes and not partial
+        )
+        self.write(*args, partial=partial, **kwargs)
+
+    def derive_before_write(self, now, *, stamp_text_changes):
+        """What `save()` does before writing the row, also for a bulk insert (see
+        `ArticleQuerySet.insert_new()`)."""
         # Before anything derived from the text (slugs, versions).
         self.remove_unsafe_characters()
         self.clean_bodies()
@@ -310,10 +318,21 @@ class Publishable(SafeTextModel):
                 setattr(self, f"slug_{code}", unique_slug(others, f"slug_{code}", title))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = now
-        partial = kwargs.get("update_fields") is not None
-        if not partial and stamp_text_changes:
+        if stamp_text_changes:
             self.stamp_text_changes(now)
-        self.write(*args, partial=partial, **kwargs)
+
+    def needs_slug_from_title(self):
+        """Whether a save fills a slug from a title (free of the database's slugs only)."""
+        return any(
+            getattr(self, f"title_{code}") and not getattr(self, f"slug_{code}")
+            for code in language_codes()
+        )
+
+    @classmethod
+    def changed_without_save(cls, ids):
+        """What a save of these items would cause, for a change made without one (the
+        clock's: a scheduled item going live)."""
+        raise NotImplementedError
 
     def prepare_to_save(self, now):
         """The kind's own values derived before a save (its bodies are clean already)."""

@@ -79,12 +79,15 @@ def plain_text(body_html):
     return SPACES.sub(" ", html.unescape(TAG.sub(" ", without_notes(body_html)))).strip()
 
 
-def refresh_search_index(article_ids):
-    """Copy the current text of these articles, in every language they have, into the index."""
+def refresh_search_index(article_ids, articles=None):
+    """Copy the current text of these articles, in every language they have, into the index;
+    `articles`: the same articles already read (the import reads them for more than this)."""
     article_ids = list(article_ids)
     SearchDocument.objects.filter(article_id__in=article_ids).delete()
+    if articles is None:
+        articles = Article.objects.filter(pk__in=article_ids).iterator(chunk_size=500)
     documents = []
-    for article in Article.objects.filter(pk__in=article_ids).iterator(chunk_size=500):
+    for article in articles:
         for code in language_codes():
             title = getattr(article, f"title_{code}") or ""
             if title:

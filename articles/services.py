@@ -9,6 +9,7 @@ Refusals raise `PermissionDenied` (not allowed) or `ValidationError` (not possib
 
 import logging
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
@@ -16,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import roles
-from articles.changes import articles_changed
-from articles.models import Article, ArticleEvent, language_codes
-from articles.publishable import ContentEvent, Status
+from articles.models import language_codes
+from articles.publishable import ContentEvent, Status, publishable_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +120,8 @@ def record_event(article, *, by, action, published_at=None, language=""):
 
 
 def went_live(article, *, language="", at):
-    """A scheduled article (or, with `language`, one language version) became visible at
-    `at`: record it, and do what a save of it would (`articles.changes.articles_changed`:
+    """A scheduled article or site page (or, with `language`, one language version) became
+    visible at `at`: record it, and do what a save of it would (`changed_without_save()`:
     the cached pages showing it go stale). Readers already see it (the site follows the
     clock): this performs the side effects, for `publish_scheduled`.
 
@@ -136,9 +136,10 @@ def went_live(article, *, language="", at):
     except IntegrityError:
         return None
     # No row changed, the clock did: what a save would cause is done here.
-    articles_changed([article.pk])
+    type(article).changed_without_save([article.pk])
     logger.info(
-        "published article %s (%s) at %s",
+        "published %s %s (%s) at %s",
+        article._meta.verbose_name,
         article.pk,
         language or "all languages",
         at.isoformat(),
@@ -168,46 +169,55 @@ def _transition(article, *, by, action, status, at=None):
 
 
 def due_publications():
-    """What `publish_scheduled` has still to perform, oldest first: (moment, article id,
-    language) for each scheduled article that went live (language "") and each language
-    version released after its article, whose going live is not yet recorded.
+    """What `publish_scheduled` has still to perform, oldest first: (moment, kind, id,
+    language) for each scheduled item of every kind (`publishable_kinds()`, named by their
+    model's label) that went live (language "") and each language version released after its
+    item, whose going live is not yet recorded.
 
-    Only scheduled items count: an article published at once had its effects then.
+    Only scheduled items count: an item published at once had its effects then.
     """
-    went_live = ArticleEvent.objects.filter(article=OuterRef("pk"), action=Action.WENT_LIVE)
-    scheduled = ArticleEvent.objects.filter(
-        article=OuterRef("pk"), action=Action.SCHEDULED, published_at=OuterRef("published_at")
-    )
-    due = [
-        (moment, pk, "")
-        for pk, moment in Article.objects.live_in_any_language()
-        .filter(Exists(scheduled))
-        .exclude(Exists(went_live.filter(language="", published_at=OuterRef("published_at"))))
-        .values_list("pk", "published_at")
-    ]
-    for code in language_codes():
-        release_at = f"release_at_{code}"
+    due = []
+    for model in publishable_kinds():
+        events = model._meta.get_field("events")
+        of_item = {events.field.name: OuterRef("pk")}
+        went_live = events.related_model.objects.filter(**of_item, action=Action.WENT_LIVE)
+        scheduled = events.related_model.objects.filter(
+            **of_item, action=Action.SCHEDULED, published_at=OuterRef("published_at")
+        )
+        kind = model._meta.label
         due += [
-            (moment, pk, code)
-            for pk, moment in Article.objects.live(code)
-            .filter(**{f"{release_at}__gt": F("published_at")})
-            .exclude(Exists(went_live.filter(language=code, published_at=OuterRef(release_at))))
-            .values_list("pk", release_at)
+            (moment, kind, pk, "")
+            for pk, moment in model.objects.live_in_any_language()
+            .filter(Exists(scheduled))
+            .exclude(Exists(went_live.filter(language="", published_at=OuterRef("published_at"))))
+            .values_list("pk", "published_at")
         ]
+        for code in language_codes():
+            release_at = f"release_at_{code}"
+            due += [
+                (moment, kind, pk, code)
+                for pk, moment in model.objects.live(code)
+                .filter(**{f"{release_at}__gt": F("published_at")})
+                .exclude(
+                    Exists(went_live.filter(language=code, published_at=OuterRef(release_at)))
+                )
+                .values_list("pk", release_at)
+            ]
     return sorted(due)
 
 
-def perform_publication(article_id, language, moment):
+def perform_publication(kind, item_id, language, moment):
     """Records one due item of `due_publications()` if it is still due, holding the
-    article's row so that concurrent runs skip it. Returns the event or None."""
+    item's row so that concurrent runs skip it. Returns the event or None."""
     with transaction.atomic():
-        article = Article.objects.select_for_update(skip_locked=True).filter(pk=article_id).first()
-        if article is None:
+        model = apps.get_model(kind)
+        item = model.objects.select_for_update(skip_locked=True).filter(pk=item_id).first()
+        if item is None:
             return None
         if language:
-            still_due = article.is_live(language) and article.public_since(language) == moment
+            still_due = item.is_live(language) and item.public_since(language) == moment
         else:
-            still_due = article.published_at == moment and bool(article.released_languages())
+            still_due = item.published_at == moment and bool(item.released_languages())
         if not still_due:
             return None
-        return went_live(article, language=language, at=moment)
+        return went_live(item, language=language, at=moment)

@@ -62,6 +62,12 @@ class Page(Publishable):
         verbose_name_plural = _("site pages")
         constraints = unique_slug_per_language("page")
 
+    @classmethod
+    def changed_without_save(cls, ids):
+        from pages.changes import pages_changed  # it needs these models
+
+        pages_changed(ids)
+
 
 class PageEvent(ContentEvent):
     """One workflow step or edit of a site page."""
@@ -71,3 +77,11 @@ class PageEvent(ContentEvent):
     class Meta(ContentEvent.Meta):
         verbose_name = _("site page event")
         verbose_name_plural = _("site page events")
+        constraints = [
+            # As an article's (`ArticleEvent`): `publish_scheduled` records it once.
+            models.UniqueConstraint(
+                fields=["page", "language", "published_at"],
+                condition=models.Q(action="went_live"),
+                name="page_event_went_live_once",
+            )
+        ]

@@ -92,7 +92,9 @@ def test_the_demo_scheduled_article_is_performed_by_publish_scheduled_once_due(s
     scheduled = next(article for article in Article.objects.all() if article.is_scheduled)
     assert services.due_publications() == []
     with time_machine.travel(scheduled.published_at + timedelta(minutes=1)):
-        assert [item[1] for item in services.due_publications()] == [scheduled.pk]
+        assert [item[1:3] for item in services.due_publications()] == [
+            ("articles.Article", scheduled.pk)
+        ]
 
 
 def test_make_run_on_another_port_says_where_to_look(settings, capsys):

@@ -25,11 +25,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, router, transaction
 from django.utils import timezone, translation
 from jsonschema import Draft202012Validator
+from modeltranslation.fields import TranslationField
 from modeltranslation.translator import translator
 from reversion.models import Revision, Version
 
 from articles import page_contract
-from articles.changes import article_saves_deferred
 from articles.embeds import thumbnails, without_thumbnail
 from articles.figures import IMAGE_FIGURE, attributes
 from articles.invalidation import mark_articles_changed
@@ -38,6 +38,7 @@ from articles.models import (
     Article,
     ArticleAuthor,
     ArticleEvent,
+    OriginalText,
     RelatedArticle,
     Section,
     Topic,
@@ -119,6 +120,10 @@ class SourceError(Exception):
 ACTIONS = ["created", "updated", "unchanged", "kept"]
 CHANGED_HERE = "changed here since the last import"
 DELETED_HERE = "deleted here since the last import"
+# New articles inserted together: an INSERT per article cost a quarter of an import's time.
+INSERTED_TOGETHER = 500
+# The owner of a slug claimed by a new article not inserted yet (see `Writer.free_slug()`).
+NOT_INSERTED_YET = object()
 # A figure's image in an imported body: a file in the media folder (see jsonfile.py).
 FIGURE_FILE = re.compile(r' data-image="[^"]*"')
 EMPTY_GALLERY = re.compile(r"<figure\b[^>]*\sdata-gallery=[^>]*>\s*</figure>")
@@ -193,6 +198,19 @@ def validators():
     return {
         kind: Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
         for kind in MODELS
+    }
+
+
+@cache
+def constant_translated_defaults(model):
+    """{column: default} of `model`'s translated columns whose default is no callable, given
+    to a new object: modeltranslation otherwise computes each one per object, under its
+    language's `translation.override()`, a cost an archive pays ten thousand times."""
+    return {
+        field.attname: field.get_default()
+        for field in model._meta.concrete_fields
+        if isinstance(field, TranslationField)
+        and not (field.has_default() and callable(field.default))
     }
 
 
@@ -537,27 +555,28 @@ def chunked(items, size):
         yield items[start : start + size]
 
 
-def save_first_revisions(article_ids, comment, model=Article):
-    """The first revision of each of these articles (or items of `model`), in bulk, as
-    `save_revision()` keeps one (its texts serialized by django-reversion's format)."""
-    articles = list(model.objects.filter(pk__in=article_ids))
+def save_first_revisions(items, comment):
+    """The first revision of each of these items (of one kind, as read from the database),
+    in bulk, as `save_revision()` keeps one (its texts serialized by django-reversion's
+    format)."""
+    if not items:
+        return
+    model = type(items[0])
     revisions = Revision.objects.bulk_create(
-        [Revision(date_created=timezone.now(), comment=comment) for _article in articles]
+        [Revision(date_created=timezone.now(), comment=comment) for _item in items]
     )
     content_type = ContentType.objects.get_for_model(model)
     Version.objects.bulk_create(
         Version(
             revision=revision,
-            object_id=str(article.pk),
+            object_id=str(item.pk),
             content_type=content_type,
             db=router.db_for_write(model),
             format="json",
-            serialized_data=serializers.serialize(
-                "json", [article], fields=versioned_columns(model)
-            ),
-            object_repr=str(article),
+            serialized_data=serializers.serialize("json", [item], fields=versioned_columns(model)),
+            object_repr=str(item),
         )
-        for revision, article in zip(revisions, articles, strict=True)
+        for revision, item in zip(revisions, items, strict=True)
     )
 
 
@@ -582,7 +601,9 @@ class Writer:
         self.states = import_states()
         self.related = {}  # article key -> related article keys
         self.written_articles = set()
-        self.written = []  # (kind, key, pk, digest) of every object written
+        self.written = []  # (kind, key, object, digest) of every object written
+        # New articles with what their records say, inserted together by `insert_pending()`.
+        self.pending = []  # (article, data)
         self.new_items = defaultdict(list)  # kind -> ids created, for their first revisions
         self.modified_at = defaultdict(dict)  # kind -> {id: last modification at the source}
         self.old_addresses = {}  # old path -> (content type id, object id, language)
@@ -601,9 +622,11 @@ class Writer:
             return
         if reason:
             self.report.overwritten.append(Problem(record.location, reason))
+        if kind != "article":
+            self.insert_pending()
         with translation.override(settings.LANGUAGE_CODE):
             obj = getattr(self, f"write_{kind}")(data)
-        self.written.append((kind, data["key"], obj.pk, digest))
+        self.written.append((kind, data["key"], obj, digest))
 
     def decide(self, kind, key, digest):
         """("write", None), ("unchanged", None) or ("kept", why); with `overwrite`, what
@@ -631,7 +654,7 @@ class Writer:
         model = MODELS[kind]
         pk = self.ids[kind].get(key)
         found = model.objects.filter(pk=pk).first() if pk else None
-        return (found, False) if found else (model(), True)
+        return (found, False) if found else (model(**constant_translated_defaults(model)), True)
 
     def remember(self, kind, data, obj):
         """Know the object by its key (stored by `finish()`) and point the item's old
@@ -641,9 +664,15 @@ class Writer:
         for language, paths in data.get("old_urls", {}).items():
             for path in paths:
                 self.old_addresses[normalize_path(path)] = (content_type_id, obj.pk, language)
+        self.claim_slugs(kind, obj)
+
+    def claim_slugs(self, kind, obj):
+        """The object's slugs are no longer free (see `free_slug()`), even before it is
+        inserted."""
         for column in SLUG_COLUMNS[kind]:
             if (type(obj), column) in self.slug_owners and getattr(obj, column):
-                self.slug_owners[(type(obj), column)][getattr(obj, column)] = obj.pk
+                owner = NOT_INSERTED_YET if obj.pk is None else obj.pk
+                self.slug_owners[(type(obj), column)][getattr(obj, column)] = owner
 
     def store_old_addresses(self):
         """Point each written item's old addresses at it, whatever they led to before (as
@@ -690,7 +719,8 @@ class Writer:
 
     def library_image(self, relative, folder, title):
         """The library image of a clean copy of `relative`, its file named by the source's
-        content so that importing it again reuses the image."""
+        content so that importing it again reuses the image; ValueError when it cannot be
+        made. A dry run makes none (None) but finds the same faults."""
         source = image_path(self.media_dir, relative)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:20]
         name = f"{folder}/imported/{digest}{source.suffix.lower()}"
@@ -698,6 +728,10 @@ class Writer:
         if image is not None:
             self.report.count("image", "unchanged")
             return image
+        if not self.write_files:
+            if not default_storage.exists(name):
+                clean_image(self.media_dir, relative)
+            return None
         if not default_storage.exists(name):
             name = default_storage.save(name, clean_image(self.media_dir, relative))
         self.report.count("image", "created")
@@ -708,13 +742,15 @@ class Writer:
     def with_embed_thumbnails(self, html, key):
         """The body with its embeds' thumbnails copied from the media folder as images are
         (under the same name); one that cannot be is left out of its embed, with a warning:
-        readers never get a broken image."""
+        readers never get a broken image. A dry run copies none but finds the same faults."""
         for name in thumbnails(html):
             if default_storage.exists(name):
                 continue
             try:
-                default_storage.save(name, clean_image(self.media_dir, name))
-                self.report.count("image", "created")
+                copy = clean_image(self.media_dir, name)
+                if self.write_files:
+                    default_storage.save(name, copy)
+                    self.report.count("image", "created")
             except ValueError as error:
                 self.report.warn(f"article {key}", f"embed thumbnail left out: {error}")
                 html = without_thumbnail(html, name)
@@ -735,6 +771,8 @@ class Writer:
             except ValueError as error:
                 self.report.warn(f"{kind} {key}", f"figure left out: {error}")
                 return ""
+            if image is None:
+                return match[0]
             return FIGURE_FILE.sub(f' data-image="{image.pk}"', match[0], count=1)
 
         return EMPTY_GALLERY.sub("", IMAGE_FIGURE.sub(library_figure, html))
@@ -785,23 +823,63 @@ class Writer:
                 setattr(obj, f"{name}_{language}", text)
 
     def write_article(self, data):
+        """A new article waits to be inserted with others (`insert_pending()`), unless it
+        takes a slug from its title: then it is inserted alone, after those waiting."""
         article, created = self.fetch("article", data["key"])
+        if not created:
+            self.insert_pending()
         article.section_id = self.ids["section"][data["section"]]
         if data.get("lead_image") and self.write_files:
             original_texts = data["translations"].get(data["original_language"], {})
             article.lead_image = self.library_image(
                 data["lead_image"], "articles", original_texts.get("title", "")
             )
-        self.write_publishable("article", article, created, data)
-        self.write_byline(article, created, [self.ids["author"][key] for key in data["authors"]])
-        topic_ids = [self.ids["topic"][key] for key in dict.fromkeys(data.get("topics", []))]
+        old_slugs, was_scheduled_at = self.fill_publishable("article", article, data)
         if created:
-            Article.topics.through.objects.bulk_create(
-                Article.topics.through(article_id=article.pk, topic_id=topic_id)
-                for topic_id in topic_ids
-            )
-        elif "topics" in data:
-            article.topics.set(topic_ids)
+            # A slug taken from the title is free of the inserted articles' only.
+            slug_from_title = article.needs_slug_from_title()
+            if slug_from_title:
+                self.insert_pending()
+            self.pending.append((article, data))
+            self.claim_slugs("article", article)
+            if slug_from_title or len(self.pending) >= INSERTED_TOGETHER:
+                self.insert_pending()
+            return article
+        article.save(stamp_text_changes=False)
+        self.saved_publishable("article", article, False, data, old_slugs, was_scheduled_at)
+        self.write_byline(article, [self.ids["author"][key] for key in data["authors"]])
+        if "topics" in data:
+            article.topics.set(self.topic_ids(data))
+        return self.article_written(article, False, data)
+
+    def insert_pending(self):
+        """Insert the new articles waiting, then what needs their ids."""
+        if not self.pending:
+            return
+        articles = [article for article, _data in self.pending]
+        with translation.override(settings.LANGUAGE_CODE):
+            Article.objects.insert_new(articles)
+            bylines, topics = [], []
+            for article, data in self.pending:
+                self.saved_publishable("article", article, True, data, {}, None)
+                author_ids = dict.fromkeys(self.ids["author"][key] for key in data["authors"])
+                bylines += [
+                    ArticleAuthor(article=article, author_id=author_id, position=position)
+                    for position, author_id in enumerate(author_ids)
+                ]
+                topics += [
+                    Article.topics.through(article_id=article.pk, topic_id=topic_id)
+                    for topic_id in self.topic_ids(data)
+                ]
+                self.article_written(article, True, data)
+        ArticleAuthor.objects.bulk_create(bylines)
+        Article.topics.through.objects.bulk_create(topics)
+        self.pending.clear()
+
+    def topic_ids(self, data):
+        return [self.ids["topic"][key] for key in dict.fromkeys(data.get("topics", []))]
+
+    def article_written(self, article, created, data):
         if "related" in data:
             self.related[data["key"]] = data["related"]
         self.written_articles.add(article.pk)
@@ -811,12 +889,14 @@ class Writer:
         page, created = self.fetch("page", data["key"])
         if "in_footer" in data:
             page.in_footer = data["in_footer"]
-        self.write_publishable("page", page, created, data)
+        old_slugs, was_scheduled_at = self.fill_publishable("page", page, data)
+        page.save(stamp_text_changes=False)
+        self.saved_publishable("page", page, created, data, old_slugs, was_scheduled_at)
         return self.finish_item("page", data, page, created, data["translations"])
 
-    def write_publishable(self, kind, item, created, data):
-        """What an article and a site page share: status, dates, translations, the
-        history's first steps, redirects after a slug change."""
+    def fill_publishable(self, kind, item, data):
+        """What an article and a site page share: status, dates, translations. Returns
+        what `saved_publishable()` needs to know of the item before."""
         old_slugs = {code: getattr(item, f"slug_{code}") for code in language_codes()}
         was_scheduled_at = item.published_at if item.is_scheduled else None
         item.status = data["status"]
@@ -833,18 +913,18 @@ class Writer:
                 elif name == "slug":
                     value = self.free_slug(type(item), f"slug_{language}", value, item)
                     value = value or old_slugs[language]
-                elif name == "body" and value and self.write_files:
+                elif name == "body" and value:
                     value = self.with_embed_thumbnails(value, data["key"])
                     value = self.with_library_figures(
                         value, kind, data["key"], texts.get("title", "")
                     )
                 setattr(item, f"{name}_{language}", value)
-        # The import moment is no edit of the text: readers' "updated" times stay as they were.
-        if created and kind == "article":
-            with article_saves_deferred():
-                item.save(stamp_text_changes=False)
-        else:
-            item.save(stamp_text_changes=False)
+        return old_slugs, was_scheduled_at
+
+    def saved_publishable(self, kind, item, created, data, old_slugs, was_scheduled_at):
+        """Once an article or a site page is saved (as an import, which is no edit of its
+        text: readers' "updated" times stay as they were): the history's first steps,
+        redirects after a slug change."""
         if item.is_scheduled and item.published_at != was_scheduled_at:
             # As when an editor schedules it: `publish_scheduled` performs what follows
             # its going live, and the history shows it.
@@ -867,13 +947,12 @@ class Writer:
         if not created:
             Redirect.objects.remember_slug_changes(item, old_slugs)
 
-    def write_byline(self, article, created, author_ids):
+    def write_byline(self, article, author_ids):
         author_ids = list(dict.fromkeys(author_ids))
-        if not created:
-            current = list(article.bylines.values_list("author_id", flat=True))
-            if current == author_ids:
-                return
-            article.bylines.all().delete()
+        current = list(article.bylines.values_list("author_id", flat=True))
+        if current == author_ids:
+            return
+        article.bylines.all().delete()
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=article, author_id=author_id, position=position)
             for position, author_id in enumerate(author_ids)
@@ -887,6 +966,7 @@ class Writer:
     def finish(self):
         """Curated related links, once every article of the file exists; then the pages
         showing imported articles go stale (bylines and links are bulk-written)."""
+        self.insert_pending()
         for key, related_keys in self.related.items():
             source = self.ids["article"][key]
             targets = [self.ids["article"].get(target) for target in dict.fromkeys(related_keys)]
@@ -909,25 +989,23 @@ class Writer:
                 ["updated_at", *text_times],
                 batch_size=500,
             )
-            for ids in chunked(self.new_items[kind], 500):
-                save_first_revisions(ids, comment="Imported", model=model)
-        for article_ids in chunked(self.new_items["article"], 500):
-            refresh_search_index(article_ids)
-        self.store_import_states()
+        self.store_written_states()
         for article_ids in chunked(sorted(self.written_articles), 500):
             mark_articles_changed(article_ids)
         if self.written_articles:
-            # New articles are saved without their receivers: a section may have its first.
+            # New articles are inserted without save signals: a section may have its first.
             mark_changed(page_contract.navigation())
         # Their dates were written in bulk, after the saves that marked them.
         pages_changed(self.modified_at["page"])
 
-    def store_import_states(self):
+    def store_written_states(self):
         """Each written object's key, with the digest of its item and the fingerprint of
-        the object as written (read back: links and times are stored after the save)."""
+        the object as written; a new item's first revision, a new article's search
+        documents. Each object is read back once for all three (links and times are
+        stored after the save)."""
         by_kind = defaultdict(dict)  # kind -> {pk: (key, digest)}
-        for kind, key, pk, digest in self.written:
-            by_kind[kind][pk] = (key, digest)
+        for kind, key, obj, digest in self.written:
+            by_kind[kind][obj.pk] = (key, digest)
         states = []
         for kind, written in by_kind.items():
             model = MODELS[kind]
@@ -935,8 +1013,14 @@ class Writer:
             objects = model.objects.all()
             if kind == "article":
                 objects = objects.prefetch_related("topics", "bylines")
+            new_items = set(self.new_items[kind])
             for pks in chunked(sorted(written), 500):
-                for obj in objects.filter(pk__in=pks):
+                read = list(objects.filter(pk__in=pks))
+                created = [obj for obj in read if obj.pk in new_items]
+                save_first_revisions(created, comment="Imported")
+                if kind == "article" and created:
+                    refresh_search_index([obj.pk for obj in created], articles=created)
+                for obj in read:
                     key, digest = written[obj.pk]
                     states.append(
                         SourceKey(
@@ -956,16 +1040,25 @@ class Writer:
         )
 
     def store_forward_links(self):
-        """Links to articles that came later in the file could not be stored by id when
-        their article was saved; now every target exists."""
+        """Links to articles that came later in the file, or were inserted with theirs,
+        could not be stored by id when their article was saved; now every target exists.
+        A new article's original text, which translators' diffs start from, gets them too."""
         bodies = [f"body_{code}" for code in language_codes()]
+        new_articles = set(self.new_items["article"])
         for article_ids in chunked(sorted(self.written_articles), 500):
-            for pk, *htmls in Article.objects.filter(pk__in=article_ids).values_list(
-                "pk", *bodies
+            for pk, original, *htmls in Article.objects.filter(pk__in=article_ids).values_list(
+                "pk", "original_language", *bodies
             ):
-                stored = [store_article_links(html) for html in htmls]
-                if stored != htmls:
-                    Article.objects.filter(pk=pk).update(**dict(zip(bodies, stored, strict=True)))
+                stored = dict(
+                    zip(bodies, [store_article_links(html) for html in htmls], strict=True)
+                )
+                if list(stored.values()) == htmls:
+                    continue
+                Article.objects.filter(pk=pk).update(**stored)
+                if pk in new_articles:
+                    OriginalText.objects.filter(article_id=pk).update(
+                        body=stored[f"body_{original}"] or ""
+                    )
 
 
 def run_import(

@@ -29,7 +29,7 @@ from django.utils.html import strip_tags
 from articles.models import language_codes
 from newsroom.slugs import slugify_text
 from newsroom.transfer.importer import Record, SourceError, clean_image
-from newsroom.transfer.wordpress_html import convert_body, has_reading_text
+from newsroom.transfer.wordpress_html import convert_body, has_reading_text, shows_images
 
 WP_NAMESPACES = ("http://wordpress.org/export/", "https://wordpress.org/export/")
 ATOM_NAMESPACE = "{http://www.w3.org/2005/Atom}"
@@ -188,6 +188,7 @@ class PostImages:
 
     def __init__(self, source, post_id):
         self.source = source
+        self.post_id = post_id
         self.attached = source.attached_images.get(post_id, [])
 
     @staticmethod
@@ -254,16 +255,24 @@ class WxrSource:
         # None: top-level categories; an int: the N biggest; a list: these nicenames.
         self.chosen_sections = sections
         self.scanned = False
-        self.bodies = {}  # (content, footnotes) -> (body, notes), or the sanitizer's refusal
+        # (content, footnotes[, post id when it shows images]) -> (body, notes), or the
+        # sanitizer's refusal
+        self.bodies = {}
 
-    def converted_body(self, item):
-        """The post's body as stored here without its images, with its conversion notes:
-        converted once, though the scan and the check both read it (a fifth of an import's
-        time). The write converts it again, finding its images' files."""
+    def converted_body(self, item, images=False):
+        """The post's body as stored here, with its conversion notes; with `images`, its
+        images as figures naming their files (known once the scan has read the
+        attachments). Converted once, though the scan, the check and the write all read it
+        (a fifth of an import's time): a body that shows no image converts the same with
+        and without its images looked for."""
         source = (item["content:encoded"], item["meta"].get("footnotes", ""))
+        finder = None
+        if images and shows_images(source[0]):
+            finder = PostImages(self, item.get("wp:post_id", ""))
+            source = (*source, finder.post_id)
         if source not in self.bodies:
             try:
-                self.bodies[source] = convert_body(*source)
+                self.bodies[source] = convert_body(source[0], source[1], finder)
             except ValidationError as error:
                 self.bodies[source] = error
         converted = self.bodies[source]
@@ -762,11 +771,7 @@ class WxrSource:
 
     def translation(self, item, post, report):
         try:
-            body, notes = convert_body(
-                item["content:encoded"],
-                item["meta"].get("footnotes", ""),
-                PostImages(self, item.get("wp:post_id", "")),
-            )
+            body, notes = self.converted_body(item, images=True)
         except ValidationError as error:
             report.error(post["location"], "body refused: " + " ".join(error.messages))
             body, notes = "", []

@@ -389,7 +389,8 @@ class Conversion:
         return self.aside(self.figure(match["image"], link=match["link"] or ""))
 
     def with_figures(self, html):
-        """Images found in the media folder as figures and galleries (set aside)."""
+        """Images found in the media folder as figures and galleries (set aside); see
+        `shows_images()` for what it looks at."""
         if "wp:gallery" in html:
             html = GALLERY_BLOCK.sub(self.gallery_block, html)
         if "[" in html:
@@ -460,6 +461,17 @@ class Conversion:
         if self.set_aside:
             html = SET_ASIDE.sub(lambda m: self.set_aside[int(m.group(1))], html)
         return self.with_figure_files(tidy(wrap_loose_text(clean_html(html))))
+
+
+def shows_images(html):
+    """Whether `html` holds what `Conversion.with_figures()` turns into figures: a body
+    without converts the same with and without its images looked for."""
+    html = html or ""
+    return (
+        "wp:gallery" in html
+        or "<img" in html.lower()
+        or ("[" in html and bool(GALLERY_SHORTCODE.search(html) or CAPTIONED.search(html)))
+    )
 
 
 def convert_body(html, footnotes="", images=None):

@@ -3,11 +3,13 @@ same rules as articles: one visibility rule, per-language readiness and slugs, t
 sanitizer, the workflow, revisions, redirects, sitemaps and the page cache."""
 
 from datetime import timedelta
+from io import StringIO
 from xml.etree import ElementTree
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,3 +227,54 @@ def test_the_desk_lists_scheduled_pages_apart(client, editor):  # noqa: F811
     assert listed.status_code == 200
     html = listed.content.decode()
     assert "Press kit" in html and "About" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "actions", "done"),
+    [
+        (
+            "en",
+            "Publish selected site pages now",
+            ["2 site pages updated.", "1 site page updated."],
+        ),
+        (
+            "fr",
+            "Publier maintenant les pages du site sélectionné(e)s",
+            ["Mise à jour : 2 pages du site."],
+        ),
+        ("ru", "Опубликовать выбранные страницы сайта сейчас", ["Обновлено (страницы сайта): 2."]),
+    ],
+)
+def test_bulk_actions_on_site_pages_name_site_pages(client, editor, language, actions, done):  # noqa: F811
+    client.force_login(editor)
+    drafts = [
+        PageFactory(title_en=title, status=Page.Status.DRAFT, published_at=None)
+        for title in ("About", "Contact", "Press")
+    ]
+    url = reverse("admin:pages_page_changelist")
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    assert actions in client.get(url, **headers).content.decode()
+    messages = []
+    for chosen in (drafts[:2], drafts[2:]):
+        response = client.post(
+            url,
+            {"action": "publish_selected", "_selected_action": [page.pk for page in chosen]},
+            follow=True,
+            **headers,
+        )
+        messages += [str(message) for message in response.context["messages"]]
+    assert messages[: len(done)] == done
+    assert "article" not in " ".join(messages) and "стат" not in " ".join(messages)
+
+
+def test_publish_scheduled_records_a_scheduled_page_going_live_once(editor):  # noqa: F811
+    page = PageFactory(title_en="Press kit", status=Page.Status.DRAFT, published_at=None)
+    at = timezone.now() + timedelta(hours=1)
+    services.schedule(page, by=editor, at=at)
+    out = StringIO()
+    with time_machine.travel(at + timedelta(seconds=1)):
+        call_command("publish_scheduled", stdout=out)
+        call_command("publish_scheduled", stdout=out)
+    assert f"Published site page {page.pk} (all languages)" in out.getvalue()
+    went_live = PageEvent.objects.filter(page=page, action=PageEvent.Action.WENT_LIVE)
+    assert list(went_live.values_list("language", "published_at")) == [("", at)]

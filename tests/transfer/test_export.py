@@ -319,6 +319,18 @@ def test_a_figure_whose_file_is_missing_is_left_out_with_a_warning(illustrated, 
     assert LibraryImage.objects.filter(pk__in=kept).count() == 2
 
 
+def test_a_dry_run_names_a_figure_whose_file_is_missing_as_the_import_does(illustrated, tmp_path):
+    path, media = exported_to_an_empty_site(tmp_path)
+    body = json.loads(path.read_text("utf-8"))["articles"][0]["translations"]["en"]["body"]
+    missing = re.findall(r'data-image="([^"]*)"', body)[1]
+    (media / missing).unlink()
+    _output, dry_warnings = run_import(path, "--media-dir", media, "--dry-run")
+    assert not Article.objects.exists() and not LibraryImage.objects.exists()
+    _output, warnings = run_import(path, "--media-dir", media)
+    assert "figure left out" in warnings and missing in warnings
+    assert dry_warnings == warnings
+
+
 def test_a_gallery_whose_files_are_all_missing_is_left_out(illustrated, tmp_path):
     path, media = exported_to_an_empty_site(tmp_path)
     body = json.loads(path.read_text("utf-8"))["articles"][0]["translations"]["en"]["body"]
@@ -327,3 +339,23 @@ def test_a_gallery_whose_files_are_all_missing_is_left_out(illustrated, tmp_path
     run_import(path, "--media-dir", media)
     body = Article.objects.get().body_en
     assert "data-gallery" not in body and body.count("data-image=") == 1
+
+
+def test_links_between_imported_articles_are_stored_in_their_original_texts_too(tmp_path):
+    """A translator's first diff compares the body as imported, links stored by id."""
+    first = ArticleFactory(title_en="First")
+    second = ArticleFactory(
+        title_en="Second", body_en=f'<p><a href="{first.get_absolute_url("en")}">The first</a></p>'
+    )
+    first.body_en = f'<p><a href="{second.get_absolute_url("en")}">The second</a></p>'
+    first.save()
+    path = tmp_path / "export.json"
+    path.write_text(export(), "utf-8")
+    Article.objects.all().delete()
+    for model in (Author, Section, Topic, Redirect, SourceKey):
+        model.objects.all().delete()
+    run_import(path)
+    assert Article.objects.count() == 2
+    for article in Article.objects.all():
+        assert 'href="/article/' in article.body_en
+        assert article.original_texts.get().body == article.body_en

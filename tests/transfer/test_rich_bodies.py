@@ -67,3 +67,12 @@ def test_an_embed_thumbnail_missing_from_the_media_folder_is_left_out_with_a_war
     assert "embed thumbnail left out" in warnings
     article = Article.objects.get()
     assert article.body_en == stored["en"].replace(f' data-thumbnail="{THUMBNAIL}"', "")
+
+
+def test_a_dry_run_names_a_missing_embed_thumbnail_as_the_import_does(exported, tmp_path):
+    path, _old_media, _stored = exported
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _output, warnings = run_import(path, "--media-dir", empty, "--dry-run")
+    assert "embed thumbnail left out" in warnings
+    assert not Article.objects.exists()

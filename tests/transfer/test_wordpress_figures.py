@@ -121,6 +121,14 @@ def test_a_missing_file_is_a_warning_naming_the_post_and_leaves_no_empty_link(im
     assert "(post 1): image left out: '2019/04/gone.jpg' not found" in warnings
 
 
+def test_a_dry_run_names_a_missing_file_as_the_import_does(write_wxr, uploads):
+    body = f'<img src="{UPLOADS}/2019/04/gone.jpg" alt="Gone" /> Text.'
+    path = write_wxr(export(post(1, "Pictures", body, slug="pictures")))
+    _output, warnings = run_import(path, "--media-dir", uploads, "--dry-run")
+    assert "(post 1): image left out: '2019/04/gone.jpg' not found" in warnings
+    assert not Article.objects.exists()
+
+
 def test_an_image_without_alt_text_gets_its_caption_or_title_with_a_warning(imported):
     _body, warnings = imported
     assert "(post 1): image '2019/04/quay.png' has no alt text: 'The quay & noon' used" in (

@@ -89,3 +89,21 @@ def test_strict_turns_every_warning_into_an_error(write_wxr):
     assert "error: item 6 (post 6): no category" in errors
     assert "error: item 1 (post 1): untitled" in errors
     assert not Article.objects.exists()
+
+
+def test_posts_sharing_a_slug_or_without_one_get_free_ones_in_the_order_of_the_file(
+    write_wxr,
+):
+    posts = [
+        post(number, title, slug=slug, link=f"https://blog.example.org/{number}/")
+        for number, title, slug in [
+            (1, "Harbour", "harbour"),
+            (2, "Harbour", "harbour"),
+            (3, "Harbour", ""),
+            (4, "Other", "harbour-2"),
+            (5, "Last", "harbour"),
+        ]
+    ]
+    run_import(write_wxr(export(*posts)))
+    slugs = list(Article.objects.order_by("pk").values_list("slug_en", flat=True))
+    assert slugs == ["harbour", "harbour-2", "harbour-3", "other", "last"]

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.services import due_publications, perform_publication
@@ -7,8 +8,8 @@ from newsroom.frontcache.purges import deliver_pending
 class Command(BaseCommand):
     help = (
         "Perform what publishing entails (history entry, page-cache refresh, log line) for "
-        "scheduled articles and language versions whose time has come, oldest first, once "
-        "each. Readers see them on time without it; run it from cron every minute."
+        "scheduled articles, site pages and language versions whose time has come, oldest "
+        "first, once each. Readers see them on time without it; run it from cron every minute."
     )
 
     def add_arguments(self, parser):
@@ -19,14 +20,15 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         due = due_publications()
         performed = failed = 0
-        for moment, article_id, language in due:
+        for moment, kind, item_id, language in due:
             version = language or "all languages"
-            item = f"article {article_id} ({version}), due {moment:%Y-%m-%d %H:%M %Z}"
+            name = apps.get_model(kind)._meta.verbose_name
+            item = f"{name} {item_id} ({version}), due {moment:%Y-%m-%d %H:%M %Z}"
             if dry_run:
                 self.stdout.write(f"Would publish {item}")
                 continue
             try:
-                event = perform_publication(article_id, language, moment)
+                event = perform_publication(kind, item_id, language, moment)
             except Exception as error:  # noqa: BLE001 (report it, carry on with the rest)
                 failed += 1
                 self.stderr.write(self.style.ERROR(f"Failed on {item}: {error!r}"))
