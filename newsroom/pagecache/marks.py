@@ -42,6 +42,9 @@ def touch(names):
     names = set(names)
     if not in_cache():
         CacheTag.objects.touch(names, now)
+        if (read := _read_while_rendering.get()) is not None:
+            for name in names:
+                read.pop(name, None)
         return
     try:
         # No expiry: a mark must outlive every page that names it.
@@ -93,6 +96,7 @@ def unchanged_in(changes, moment, names):
 
 
 _kept_while_rendering = ContextVar("kept_while_rendering", default=None)
+_read_while_rendering = ContextVar("read_while_rendering", default=None)
 
 
 @contextmanager
@@ -100,12 +104,18 @@ def rendering():
     """While a page renders: the values it stores meanwhile (remembered counts and parts,
     the notice) give their marks when it is done, with `keep_rendered()`, no later than
     the page's own. The page's moment is known only then: a notice read from the cache
-    makes the page as old as that notice."""
-    token = _kept_while_rendering.set(set())
+    makes the page as old as that notice.
+
+    Marks read from the database are read once per page: values checked against the same
+    names (a list's count and its page of ids) share one query. A change marked after that
+    read is still seen, by the page itself, which is older than the change."""
+    kept = _kept_while_rendering.set(set())
+    read = _read_while_rendering.set({})
     try:
         yield
     finally:
-        _kept_while_rendering.reset(token)
+        _kept_while_rendering.reset(kept)
+        _read_while_rendering.reset(read)
 
 
 def keep_rendered(moment):
@@ -206,6 +216,16 @@ def _unchanged_in_database(moment, names):
 
 
 def _marks_in_database(names):
+    read = _read_while_rendering.get()
+    if read is None:
+        return _read_marks(names)
+    if unread := [name for name in names if name not in read]:
+        read.update(dict.fromkeys(unread))
+        read.update(_read_marks(unread))
+    return {name: read[name] for name in names if read[name] is not None}
+
+
+def _read_marks(names):
     # Raw SQL: this runs on every cached page served, and the ORM's query building
     # would cost more than the query itself.
     placeholders = ", ".join(["%s"] * len(names))

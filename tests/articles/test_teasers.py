@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleAuthor
 from articles.teasers import Teasers, kind
+from newsroom.pagecache.models import CacheTag
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,20 @@ def test_renaming_another_section_renders_the_teaser_again_unchanged(marks_kept_
 def teaser_of_without_cache(pk):
     cache.delete(Teasers().key(pk))
     return teaser_of(pk)
+
+
+@pytest.mark.parametrize("after", ["nothing", "an edit"])
+def test_a_list_page_reads_the_marks_of_its_remembered_values_once(
+    marks_in_database, uncached_pages, site, after
+):
+    """Its count and its page of ids depend on the same changes: one read of their marks
+    serves both. The teasers' marks and the footer's are the two other reads."""
+    reader = Client()
+    reader.get(site["section"].get_absolute_url())
+    if after == "an edit":
+        edited(site["neighbour"].pk, title_en="Retitled")
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(site["section"].get_absolute_url())
+    assert page.status_code == 200
+    marks_read = [q for q in queries if CacheTag._meta.db_table in q["sql"]]
+    assert len(marks_read) == 3

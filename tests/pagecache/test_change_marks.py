@@ -60,3 +60,18 @@ def test_a_mark_the_cache_lost_makes_its_pages_stale_once(
         assert "Evicted mark" in reader.get(url).content.decode()
     with django_assert_num_queries(0):
         reader.get(url)
+
+
+def test_a_page_reads_each_mark_once_and_still_sees_its_own_changes(
+    marks_in_database, django_assert_num_queries
+):
+    before = time.time_ns()
+    mark_changed("one", "two")
+    after = time.time_ns()
+    with marks.rendering():
+        with django_assert_num_queries(1):
+            assert not marks.unchanged_since(before, ["one", "two"])
+            assert marks.unchanged_since(after, ["two", "one"])
+            assert marks.unchanged_since(after, ["one"])
+        mark_changed("one")
+        assert not marks.unchanged_since(after, ["one"])
