@@ -21,6 +21,7 @@ from articles.publishable import (  # noqa: F401 (the articles' names of the sha
     PublishableQuerySet,
     Status,
     active_language,
+    as_shown,
     language_codes,
     live_condition,
     translation_permissions,
@@ -607,9 +608,9 @@ class Article(Publishable):
 
     @cached_property
     def shown_topics(self):
-        """The article's topics (uses a `topics` prefetch), read once per object: a page
-        asks for them several times."""
-        return list(self.topics.all())
+        """The article's topics in the order their names read in the active language, read
+        once per object: a page asks for them several times."""
+        return list(self.topics.order_by(as_shown("name"), "pk"))
 
     def section_neighbours(self, language=None):
         """The previous (older) and next (newer) live articles of the same section."""

@@ -228,6 +228,18 @@ def test_contributors_are_listed_by_the_name_readers_see_in_each_language(client
     assert shown == ["Aleksei Ivanov", "Anna Berg", "Zoe Marin"]
 
 
+def test_an_articles_topics_are_listed_by_the_name_readers_see(client):
+    topics = [
+        TopicFactory(name_en="Trade", name_fr=""),
+        TopicFactory(name_en="Asia", name_fr=""),
+        TopicFactory(name_en="Zoology", name_fr="Botanique"),
+    ]
+    article = ArticleFactory(translated=True, topics=topics)
+    with translation.override("fr"):
+        shown = [topic.name for topic in Article.objects.get(pk=article.pk).shown_topics]
+    assert shown == ["Asia", "Botanique", "Trade"]
+
+
 def test_navigation_lists_sections_remembered_until_one_changes(client, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     SectionFactory(name_en="Energy", position=2, in_navigation=True)
